@@ -1,0 +1,51 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is a step of those.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: install run test lint check browser lock bench worker clean
+
+# Idempotent: re-installs only when the lock file changed.
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+# Regenerate the pinned lock after changing pyproject.toml dependencies.
+lock:
+	$(PYTHON) -m venv /tmp/taphuan-lock && /tmp/taphuan-lock/bin/pip install --quiet ".[dev]" \
+	  && /tmp/taphuan-lock/bin/pip freeze --exclude taphuan > requirements.lock && rm -rf /tmp/taphuan-lock
+
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_units --province 02 --province 08
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Browser tests drive Debian's chromium; install it when we are allowed to (root, apt).
+browser:
+	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
+	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "warning: $(CHROMIUM) missing: browser tests will be skipped"; }
+
+test: install browser
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+worker: install
+	$(PY) manage.py db_worker
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache .mypy_cache
