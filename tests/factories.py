@@ -73,10 +73,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "matkhau123")
+    password = factory.django.Password("matkhau123")
 
 
 def grant(user, unit: Unit, role: str = Grant.Role.COMMISSION) -> Grant:  # type: ignore[no-untyped-def]
