@@ -1,0 +1,271 @@
+"""State changes of the coverage area: freezing a report as sent, entering indicator figures."""
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from coverage.models import FrozenReport, Indicator, IndicatorValue
+from people.access import can_see_unit, has_role, is_unrestricted
+from people.models import Grant, Level, Unit
+from people.text import clean, match_key, unit_name_key
+
+
+class CoverageError(Exception):
+    """A coverage operation refused, with a message fit for a user (in Vietnamese)."""
+
+    def __init__(self, message: str, errors: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or [message]
+
+
+FREEZERS = (Grant.Role.COMMISSION, Grant.Role.ADMINISTRATOR)
+TARGET_CODES = ("nq33-agency", "nq33-front", "nq33-village", "nq33-boards", "nq33-teams")
+
+
+def _check_may_see(user: AbstractBaseUser, unit: Unit) -> None:
+    if not can_see_unit(user, unit):
+        raise CoverageError(f"Bạn không có quyền với đơn vị {unit.name}")
+
+
+def freeze_report(
+    *, target_code: str, unit: Unit, on: date, by: AbstractBaseUser, note: str
+) -> FrozenReport:
+    """Keep the report of `target_code` for `unit` on `on` exactly as it is now (as it was sent)."""
+    from coverage.report import coverage_report
+
+    if not (is_unrestricted(by) or has_role(by, *FREEZERS)):
+        raise CoverageError("Chỉ Ban Tuyên giáo và Dân vận mới được chốt báo cáo")
+    _check_may_see(by, unit)
+    if target_code not in TARGET_CODES:
+        raise CoverageError(f"Không có chỉ tiêu «{target_code}»")
+    figures = coverage_report(target_code=target_code, unit=unit, on=on)
+    return FrozenReport.objects.create(
+        target_code=target_code,
+        unit=unit,
+        as_of=on,
+        figures=figures,
+        note=clean(note),
+        frozen_by=by,
+    )
+
+
+def period_end(year: int, quarter: int | None) -> date:
+    """The last day of a year or of one of its quarters: the day a unit code is read on."""
+    month = 12 if quarter is None else quarter * 3
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _check_period(year: int, quarter: int | None) -> None:
+    if not 2000 <= year <= 2100:
+        raise CoverageError(f"Năm {year} không hợp lệ")
+    if quarter is not None and quarter not in (1, 2, 3, 4):
+        raise CoverageError(f"Quý {quarter} không hợp lệ (1–4)")
+
+
+def record_indicator_value(
+    *,
+    indicator: Indicator,
+    unit: Unit,
+    year: int,
+    quarter: int | None,
+    value: Decimal,
+    source: str,
+    by: AbstractBaseUser,
+) -> IndicatorValue:
+    """Enter (or correct) one indicator figure for a unit and a period."""
+    _check_may_see(by, unit)
+    _check_period(year, quarter)
+    if value < 0 or (indicator.unit_of_measure == "%" and value > 100):
+        raise CoverageError(f"Giá trị {value} không hợp lệ cho «{indicator.title}»")
+    found, _ = IndicatorValue.objects.update_or_create(
+        indicator=indicator,
+        unit=unit,
+        year=year,
+        quarter=quarter,
+        defaults={"value": value, "source": clean(source), "entered_by": by},
+    )
+    return found
+
+
+# ---- Import from .xlsx: all rows or none ---------------------------------------------------
+
+HEADERS = {
+    "code": ("mã xã", "mã đơn vị"),
+    "unit": ("đơn vị", "tên đơn vị"),
+    "indicator": ("chỉ tiêu",),
+    "year": ("năm",),
+    "quarter": ("quý",),
+    "value": ("giá trị",),
+    "source": ("nguồn", "nguồn số liệu"),
+}
+REQUIRED = ("indicator", "year", "value")
+
+
+@dataclass
+class _Row:
+    number: int
+    indicator: Indicator
+    unit: Unit
+    year: int
+    quarter: int | None
+    value: Decimal
+    source: str
+
+
+def _header_map(row: tuple[Any, ...]) -> dict[str, int]:
+    keys = {match_key(str(cell or "")): i for i, cell in enumerate(row)}
+    found = {}
+    for field, names in HEADERS.items():
+        for name in names:
+            if match_key(name) in keys:
+                found[field] = keys[match_key(name)]
+                break
+    return found
+
+
+def _find_header(rows: list[tuple[Any, ...]]) -> tuple[int, dict[str, int]]:
+    for i, row in enumerate(rows[:15]):
+        found = _header_map(row)
+        if all(f in found for f in REQUIRED) and ("code" in found or "unit" in found):
+            return i, found
+    raise CoverageError(
+        "Không tìm thấy dòng tiêu đề: cần các cột «Mã xã» hoặc «Đơn vị», «Chỉ tiêu», «Năm», "
+        "«Quý», «Giá trị», «Nguồn»"
+    )
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return clean(str(value)) if value is not None else ""
+
+
+def _integer(value: Any, column: str, *, optional: bool = False) -> int | None:
+    text = _text(value)
+    if not text and optional:
+        return None
+    if not re.fullmatch(r"\d{1,4}", text):
+        raise ValueError(f"cột «{column}»: «{text}» không phải là số nguyên")
+    return int(text)
+
+
+def _decimal(value: Any) -> Decimal:
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return Decimal(str(value))
+    text = _text(value).replace("%", "").replace(" ", "").replace(",", ".")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"cột «Giá trị»: «{_text(value)}» không phải là số") from None
+
+
+def _indicator(text: str, catalogue: dict[str, Indicator]) -> Indicator:
+    found = catalogue.get(text.lower()) or catalogue.get(match_key(text))
+    if not found:
+        raise ValueError(f"cột «Chỉ tiêu»: không có chỉ tiêu «{text}»")
+    return found
+
+
+def _unit(code: str, name: str, day: date, user: AbstractBaseUser) -> Unit:
+    units = Unit.objects.active_on(day).exclude(level=Level.VILLAGE)
+    if code:
+        candidates = list(units.filter(code__in={code, code.zfill(5)}))
+        if name and len(candidates) > 1:
+            candidates = [u for u in candidates if u.name_key == unit_name_key(name)]
+        what = f"cột «Mã xã»: không có đơn vị mã {code} vào ngày {day:%d/%m/%Y}"
+    else:
+        candidates = list(units.filter(name_key=unit_name_key(name)))
+        what = f"cột «Đơn vị»: không có đơn vị «{name}» vào ngày {day:%d/%m/%Y}"
+    if not candidates:
+        raise ValueError(what)
+    if len(candidates) > 1:
+        raise ValueError(f"cột «Đơn vị»: có {len(candidates)} đơn vị «{name}», hãy ghi mã")
+    if not can_see_unit(user, candidates[0]):
+        raise ValueError(f"bạn không có quyền nhập số liệu cho {candidates[0].name}")
+    return candidates[0]
+
+
+def _parse_row(
+    number: int, cells: tuple[Any, ...], cols: dict[str, int], ctx: dict[str, Any]
+) -> _Row:
+    def cell(field: str) -> Any:
+        return cells[cols[field]] if field in cols and cols[field] < len(cells) else None
+
+    year = _integer(cell("year"), "Năm")
+    quarter = _integer(cell("quarter"), "Quý", optional=True)
+    assert year is not None
+    try:
+        _check_period(year, quarter)
+    except CoverageError as e:
+        raise ValueError(str(e)) from None
+    indicator = _indicator(_text(cell("indicator")), ctx["catalogue"])
+    unit = _unit(_text(cell("code")), _text(cell("unit")), period_end(year, quarter), ctx["user"])
+    value = _decimal(cell("value"))
+    if value < 0 or (indicator.unit_of_measure == "%" and value > 100):
+        raise ValueError(f"cột «Giá trị»: {value} không hợp lệ")
+    return _Row(number, indicator, unit, year, quarter, value, _text(cell("source")))
+
+
+def _catalogue() -> dict[str, Indicator]:
+    found = {}
+    for ind in Indicator.objects.all():
+        found[ind.code.lower()] = ind
+        found[match_key(ind.title)] = ind
+    return found
+
+
+def _read_rows(file: IO[bytes]) -> list[tuple[Any, ...]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(file, read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many kinds for a file that is not .xlsx
+        raise CoverageError("Tệp không phải là bảng tính .xlsx hợp lệ") from e
+    return [tuple(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+
+
+def _parse_all(rows: list[tuple[Any, ...]], user: AbstractBaseUser) -> tuple[list[_Row], list]:
+    header, cols = _find_header(rows)
+    ctx = {"catalogue": _catalogue(), "user": user}
+    parsed, errors, seen = [], [], {}
+    for i, cells in enumerate(rows[header + 1 :], start=header + 2):
+        if not any(_text(c) for c in cells):
+            continue
+        try:
+            row = _parse_row(i, cells, cols, ctx)
+        except ValueError as e:
+            errors.append(f"Dòng {i}: {e}")
+            continue
+        key = (row.indicator.pk, row.unit.pk, row.year, row.quarter)
+        if key in seen:
+            errors.append(f"Dòng {i}: trùng với dòng {seen[key]} (cùng chỉ tiêu, đơn vị, kỳ)")
+        seen[key] = i
+        parsed.append(row)
+    return parsed, errors
+
+
+def import_indicator_values(*, file: IO[bytes], by: AbstractBaseUser) -> int:
+    """Every row of the sheet, or none: errors name the row as Excel shows it."""
+    parsed, errors = _parse_all(_read_rows(file), by)
+    if errors:
+        raise CoverageError(f"Không nhập được: {len(errors)} lỗi", errors)
+    if not parsed:
+        raise CoverageError("Tệp không có dòng số liệu nào")
+    with transaction.atomic():
+        for row in parsed:
+            record_indicator_value(
+                indicator=row.indicator,
+                unit=row.unit,
+                year=row.year,
+                quarter=row.quarter,
+                value=row.value,
+                source=row.source,
+                by=by,
+            )
+    return len(parsed)
