@@ -1,5 +1,6 @@
 """load_units on the real data bundled with vietnamadminunits."""
 
+import json
 import time
 from collections import Counter
 from datetime import date
@@ -185,3 +186,21 @@ def test_it_loads_the_whole_country_in_seconds():
     assert UnitLineage.objects.filter(old__level=Level.DISTRICT, new__kind="dac_khu").count() == 5
     assert "Danh mục từ 01/07/2025: 34 cấp tỉnh, 3321 cấp xã" in output
     assert seconds < 60
+
+
+def test_it_lists_and_runs_benchmarks_leaving_nothing_behind():
+    out = StringIO()
+    call_command("bench", stdout=out)
+    assert {"load_units_country", "subtree_query"} <= set(out.getvalue().split())
+    out = StringIO()
+    call_command("bench", "subtree_query", stdout=out)
+    result = json.loads(out.getvalue())["subtree_query"]
+    assert result["villages"] > 1900
+    assert (result["queries_before"], result["queries_after"]) == (1, 1)
+    assert result["units_before"] == 1 + 11 + 193 + result["villages"]
+    assert not Unit.objects.exists()
+
+
+def test_it_refuses_an_unknown_benchmark():
+    with pytest.raises(CommandError, match="nope"):
+        call_command("bench", "nope")
