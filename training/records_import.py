@@ -1,0 +1,285 @@
+"""Import of historical training records (kết quả tập huấn trước đây) from .xlsx or .csv.
+
+All or nothing, like the roster import: every row is checked first; each problem names the row
+as Excel shows it, the column header and a Vietnamese reason; only a clean file is written, in
+one transaction. The same person, programme and completion day already recorded is skipped, so
+a file can be imported twice. The database is read in a few bulk queries, never once per row.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from config.dates import parse_date, show
+from people import ids
+from people.access import is_unrestricted
+from people.models import Person
+from people.roster import Problem, read_table
+from people.services import PeopleError
+from people.text import clean, match_key
+from training.models import Programme, TrainingRecord
+from training.services import expiry
+
+CID, FULL, BIRTH = "Số CCCD", "Họ và tên", "Ngày sinh"
+PROG, DONE, ORG = "Mã chương trình", "Ngày hoàn thành", "Đơn vị tổ chức"
+CERT, NOTE = "Số giấy chứng nhận", "Ghi chú"
+COLUMNS = [CID, FULL, BIRTH, PROG, DONE, ORG, CERT, NOTE]
+ALIASES = {
+    "CCCD": CID, "Số định danh": CID, "Số định danh cá nhân": CID, "Số CCCD/CMND": CID,
+    "Họ tên": FULL, "Chương trình": PROG, "Số GCN": CERT, "Số giấy CN": CERT,
+}  # fmt: skip
+HEADER_KEYS = {match_key(c): c for c in COLUMNS} | {match_key(a): c for a, c in ALIASES.items()}
+HEADER_SEARCH_ROWS = 30
+
+
+@dataclass
+class Row:
+    row: int
+    citizen_id: str = ""
+    full_name: str = ""
+    birth_date: date | None = None
+    programme_code: str = ""
+    completed_on: date | None = None
+    organiser_name: str = ""
+    certificate_number: str = ""
+    note: str = ""
+    person: Person | None = None
+    programme: Programme | None = None
+
+
+@dataclass
+class RecordsImportResult:
+    created: int = 0
+    unchanged: int = 0
+    errors: list[Problem] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        return f"Kết quả tập huấn: {self.created} thêm mới, {self.unchanged} đã có (bỏ qua)."
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime | date):
+        return show(value if isinstance(value, date) else value.date())
+    return clean(str(value))
+
+
+def _date(value: Any, row: int, column: str, problems: list[Problem]) -> date | None:
+    if value is None or _text(value) == "":
+        return None
+    try:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            from openpyxl.utils.datetime import from_excel
+
+            day = from_excel(value)
+            return day.date() if isinstance(day, datetime) else day
+        return parse_date(value if isinstance(value, date) else _text(value))
+    except (ValueError, TypeError, OverflowError):
+        problems.append(Problem(row, column, f"«{_text(value)}» không phải là ngày hợp lệ"))
+        return None
+
+
+def _find_header(table: Any) -> tuple[int, dict[str, int]]:
+    for number, values in table:
+        found: dict[str, int] = {}
+        for index, value in enumerate(values):
+            column = HEADER_KEYS.get(match_key(_text(value)))
+            if column and column not in found:
+                found[column] = index
+        if PROG in found and DONE in found:
+            return number, found
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    raise PeopleError(
+        "Không tìm thấy dòng tiêu đề (cần các cột «Mã chương trình», «Ngày hoàn thành»)"
+    )
+
+
+def _missing(header_row: int, columns: dict[str, int]) -> list[Problem]:
+    problems = [
+        Problem(header_row, c, "thiếu cột bắt buộc") for c in (PROG, DONE, ORG) if c not in columns
+    ]
+    if CID not in columns and not (FULL in columns and BIRTH in columns):
+        problems.append(
+            Problem(header_row, CID, "cần cột «Số CCCD» hoặc hai cột «Họ và tên» và «Ngày sinh»")
+        )
+    return problems
+
+
+def _parse_row(number: int, cells: dict[str, Any], problems: list[Problem]) -> Row:
+    row = Row(
+        row=number,
+        citizen_id=ids.normalise(_text(cells.get(CID))),
+        full_name=_text(cells.get(FULL)),
+        birth_date=_date(cells.get(BIRTH), number, BIRTH, problems),
+        programme_code=_text(cells.get(PROG)).lower(),
+        completed_on=_date(cells.get(DONE), number, DONE, problems),
+        organiser_name=_text(cells.get(ORG)),
+        certificate_number=_text(cells.get(CERT)),
+        note=_text(cells.get(NOTE)),
+    )
+    if row.citizen_id and not (len(row.citizen_id) in (9, 12) and row.citizen_id.isdigit()):
+        problems.append(Problem(number, CID, "Số CCCD phải gồm 12 chữ số (hoặc CMND 9 chữ số)"))
+    elif not row.citizen_id and (not row.full_name or _text(cells.get(BIRTH)) == ""):
+        problems.append(Problem(number, CID, "thiếu Số CCCD, hoặc Họ và tên và Ngày sinh"))
+    if not row.programme_code:
+        problems.append(Problem(number, PROG, "thiếu mã chương trình"))
+    if row.completed_on is None and _text(cells.get(DONE)) == "":
+        problems.append(Problem(number, DONE, "thiếu ngày hoàn thành"))
+    elif row.completed_on and row.completed_on > timezone.localdate():
+        problems.append(Problem(number, DONE, f"ngày {show(row.completed_on)} ở tương lai"))
+    if not row.organiser_name:
+        problems.append(Problem(number, ORG, "thiếu đơn vị tổ chức"))
+    return row
+
+
+def parse_records(content: bytes, filename: str) -> tuple[list[Row], list[Problem]]:
+    table = read_table(content, filename)
+    header_row, columns = _find_header(table)
+    problems = _missing(header_row, columns)
+    rows = []
+    for number, values in table:
+        cells = {c: values[i] if i < len(values) else None for c, i in columns.items()}
+        if all(_text(v) == "" for v in cells.values()):
+            continue
+        rows.append(_parse_row(number, cells, problems))
+    return rows, problems
+
+
+def _resolve(rows: list[Row], problems: list[Problem], user: Any) -> None:
+    """Find each row's person and programme in bulk; name problems per row."""
+    programmes = {p.code: p for p in Programme.objects.all()}
+    people = Person.objects.all()
+    if user is not None and not is_unrestricted(user):
+        people = Person.objects.visible_to(user)
+    by_id = _people_by_id(people, rows)
+    by_name = _people_by_name(people, rows)
+    for row in rows:
+        row.programme = programmes.get(row.programme_code)
+        if row.programme_code and row.programme is None:
+            problems.append(
+                Problem(row.row, PROG, f"không có chương trình mã «{row.programme_code}»")
+            )
+        _resolve_person(row, by_id, by_name, problems)
+
+
+def _people_by_id(people: Any, rows: list[Row]) -> dict[str, Person]:
+    numbers = {r.citizen_id for r in rows if r.citizen_id}
+    found = {p.citizen_id: p for p in people.filter(citizen_id__in=numbers)}
+    legacy = people.filter(legacy_id__in=[n for n in numbers if len(n) == 9])
+    return found | {p.legacy_id: p for p in legacy}
+
+
+def _people_by_name(people: Any, rows: list[Row]) -> dict[tuple[str, date], list[Person]]:
+    keys = {match_key(r.full_name) for r in rows if not r.citizen_id and r.full_name}
+    found: dict[tuple[str, date], list[Person]] = {}
+    for p in people.filter(name_key__in=keys, birth_date__isnull=False):
+        found.setdefault((p.name_key, p.birth_date), []).append(p)
+    return found
+
+
+def _resolve_person(
+    row: Row,
+    by_id: dict[str, Person],
+    by_name: dict[tuple[str, date], list[Person]],
+    problems: list[Problem],
+) -> None:
+    if row.citizen_id:
+        row.person = by_id.get(row.citizen_id)
+        if row.person is None:
+            problems.append(
+                Problem(
+                    row.row, CID, f"không tìm thấy người có số {row.citizen_id} trong danh sách"
+                )
+            )
+        return
+    if not (row.full_name and row.birth_date):
+        return
+    matches = by_name.get((match_key(row.full_name), row.birth_date), [])
+    if len(matches) == 1:
+        row.person = matches[0]
+    elif not matches:
+        problems.append(
+            Problem(
+                row.row,
+                FULL,
+                f"không tìm thấy {row.full_name} sinh ngày {show(row.birth_date)} trong danh sách",
+            )
+        )
+    else:
+        problems.append(
+            Problem(
+                row.row, FULL, f"có {len(matches)} người cùng họ tên và ngày sinh; hãy ghi số CCCD"
+            )
+        )
+
+
+def _new_records(rows: list[Row]) -> tuple[list[TrainingRecord], int]:
+    """Records not yet in the database (nor earlier in the file), and how many were skipped."""
+    ready = [r for r in rows if r.person and r.programme and r.completed_on]
+    existing = set(
+        TrainingRecord.objects.filter(
+            person_id__in={r.person.pk for r in ready if r.person}
+        ).values_list("person_id", "programme_id", "completed_on")
+    )
+    new = []
+    for r in ready:
+        assert r.person and r.programme and r.completed_on
+        key = (r.person.pk, r.programme.pk, r.completed_on)
+        if key in existing:
+            continue
+        existing.add(key)
+        new.append(
+            TrainingRecord(
+                person=r.person,
+                programme=r.programme,
+                completed_on=r.completed_on,
+                expires_on=expiry(r.programme, r.completed_on),
+                organiser_name=r.organiser_name,
+                certificate_number=r.certificate_number,
+                note=r.note,
+                source=TrainingRecord.Source.IMPORT,
+            )
+        )
+    return new, len(ready) - len(new)
+
+
+def _content(file: Any, filename: str | None) -> tuple[bytes, str]:
+    if isinstance(file, bytes):
+        return file, filename or "records.xlsx"
+    if isinstance(file, str | Path):
+        return Path(file).read_bytes(), filename or str(file)
+    return file.read(), filename or getattr(file, "name", "") or "records.xlsx"
+
+
+def run_import(
+    file: Any, *, filename: str | None = None, user: Any = None, dry_run: bool = False
+) -> RecordsImportResult:
+    """Check every row; write all records in one transaction only when no row has a problem."""
+    content, name = _content(file, filename)
+    try:
+        rows, problems = parse_records(content, name)
+    except PeopleError as e:
+        return RecordsImportResult(errors=[Problem(1, "", str(e))])
+    _resolve(rows, problems, user)
+    problems.sort(key=lambda p: (p.row, COLUMNS.index(p.column) if p.column in COLUMNS else 99))
+    new, skipped = _new_records(rows)
+    result = RecordsImportResult(created=len(new), unchanged=skipped, errors=problems)
+    if problems or dry_run:
+        return result
+    with transaction.atomic():
+        TrainingRecord.objects.bulk_create(new, ignore_conflicts=True)
+    result.written = True
+    return result

@@ -1,0 +1,576 @@
+"""State changes of training: courses, sessions, invitations, attendance, results and records.
+
+Every function is keyword-only, writes inside a transaction and raises `TrainingError` with a
+message fit for the user. The admin, pages, API and commands all call these.
+"""
+
+import importlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.db import IntegrityError, transaction
+from django.db.models import Count, ProtectedError, Q
+from django.utils import timezone
+
+from people.models import Person, Position
+from people.text import match_key
+from training import calendar
+from training.models import (
+    Attendance,
+    Course,
+    Enrollment,
+    Programme,
+    Session,
+    TrainingRecord,
+)
+
+
+class TrainingError(Exception):
+    """A training operation was refused; the message is for the user (Vietnamese)."""
+
+
+CLOSED = (Course.Status.COMPLETED, Course.Status.CANCELLED)
+COURSE_FIELDS = {
+    "programme",
+    "organiser",
+    "organiser_name",
+    "title",
+    "venue",
+    "venue_unit",
+    "trainer",
+    "capacity",
+    "target",
+    "registration_deadline",
+    "status",
+}
+
+
+# --- courses -----------------------------------------------------------------------------
+
+
+def _apply_course_fields(course: Course, fields: dict[str, Any]) -> None:
+    unknown = set(fields) - COURSE_FIELDS
+    if unknown:
+        raise TypeError(f"unknown course fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(course, name, value.strip() if isinstance(value, str) else value)
+    if not course.title:
+        raise TrainingError("Chưa nhập tên lớp")
+    if course.capacity is None or course.capacity < 0:
+        raise TrainingError("Số học viên tối đa không được âm")
+    if not course.organiser_name and course.organiser_id:
+        course.organiser_name = course.organiser.name
+
+
+def create_course(*, by: Any = None, audience_units: Iterable[Any] = (), **fields: Any) -> Course:
+    """A new course (draft unless a status is given) of a programme."""
+    if not fields.get("programme"):
+        raise TrainingError("Chưa chọn chương trình")
+    course = Course(created_by=by if getattr(by, "pk", None) else None)
+    _apply_course_fields(course, fields)
+    with transaction.atomic():
+        course.save()
+        course.audience_units.set(list(audience_units))
+    return course
+
+
+def update_course(
+    *, course: Course, by: Any = None, audience_units: Iterable[Any] | None = None, **fields: Any
+) -> Course:
+    """Edit a course that is not finished; a larger capacity promotes waitlisted people."""
+    with transaction.atomic():
+        locked = Course.objects.select_for_update().get(pk=course.pk)
+        if locked.status in CLOSED and fields.get("status", locked.status) == locked.status:
+            raise TrainingError("Lớp đã kết thúc hoặc đã hủy, không sửa được")
+        _apply_course_fields(locked, fields)
+        locked.save()
+        if audience_units is not None:
+            locked.audience_units.set(list(audience_units))
+        _promote_waitlisted(locked)
+    return locked
+
+
+def cancel_course(*, course: Course, by: Any = None) -> Course:
+    if course.status == Course.Status.COMPLETED:
+        raise TrainingError("Lớp đã kết thúc, không hủy được")
+    return update_course(course=course, by=by, status=Course.Status.CANCELLED)
+
+
+# --- sessions ----------------------------------------------------------------------------
+
+
+@dataclass
+class Recurrence:
+    """How to lay sessions out: `days` consecutive working days from `start`, or every
+    `weekday` (0 = Monday) for `weeks` weeks; one session a day from `starts` to `ends`."""
+
+    start: date
+    days: int = 0
+    weekday: int | None = None
+    weeks: int = 0
+    starts: time = time(7, 30)
+    ends: time = time(16, 30)
+    skip_holidays: bool = True
+
+    def dates(self) -> list[date]:
+        if self.weekday is not None:
+            return calendar.weekly(
+                self.start, self.weekday, self.weeks, skip_holidays=self.skip_holidays
+            )
+        return calendar.working_days(self.start, self.days, skip_holidays=self.skip_holidays)
+
+    def times(self) -> list[tuple[datetime, datetime]]:
+        return [(calendar.at(d, self.starts), calendar.at(d, self.ends)) for d in self.dates()]
+
+
+@dataclass
+class Scheduled:
+    sessions: list[Session]
+    warnings: list[str] = field(default_factory=list)
+
+
+def add_sessions(
+    *, course: Course, times: Sequence[tuple[datetime, datetime]], title: str = ""
+) -> Scheduled:
+    """Add sessions at the given (start, end) times; clashes come back as warnings."""
+    if course.status in CLOSED:
+        raise TrainingError("Lớp đã kết thúc hoặc đã hủy, không thêm buổi học được")
+    sessions = []
+    for starts_at, ends_at in times:
+        if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
+            raise TrainingError("Thời gian buổi học phải có múi giờ")
+        if ends_at <= starts_at:
+            raise TrainingError(
+                f"Buổi học {starts_at.astimezone(calendar.TZ):%d/%m/%Y %H:%M}: "
+                "giờ kết thúc phải sau giờ bắt đầu"
+            )
+        sessions.append(Session(course=course, starts_at=starts_at, ends_at=ends_at, title=title))
+    if not sessions:
+        raise TrainingError("Không có buổi học nào (kiểm tra ngày bắt đầu và số ngày)")
+    with transaction.atomic():
+        created = Session.objects.bulk_create(sessions)
+    return Scheduled(created, session_warnings(course=course, sessions=created))
+
+
+def add_session(
+    *, course: Course, starts_at: datetime, ends_at: datetime, title: str = ""
+) -> Scheduled:
+    return add_sessions(course=course, times=[(starts_at, ends_at)], title=title)
+
+
+def schedule_sessions(*, course: Course, recurrence: Recurrence, title: str = "") -> Scheduled:
+    """Sessions from a recurrence ("3 working days from 10/03/2026", "every Tuesday x 4")."""
+    if recurrence.ends <= recurrence.starts:
+        raise TrainingError("Giờ kết thúc phải sau giờ bắt đầu")
+    return add_sessions(course=course, times=recurrence.times(), title=title)
+
+
+def update_session(
+    *, session: Session, starts_at: datetime, ends_at: datetime, title: str | None = None
+) -> Scheduled:
+    if ends_at <= starts_at:
+        raise TrainingError("Giờ kết thúc phải sau giờ bắt đầu")
+    session.starts_at, session.ends_at = starts_at, ends_at
+    if title is not None:
+        session.title = title
+    session.save()
+    return Scheduled([session], session_warnings(course=session.course, sessions=[session]))
+
+
+def delete_session(*, session: Session) -> None:
+    if session.course.status == Course.Status.COMPLETED:
+        raise TrainingError("Lớp đã kết thúc, không xóa buổi học được")
+    session.delete()
+
+
+def _overlap(sessions: Sequence[Session]) -> Q:
+    q = Q(pk__in=[])
+    for s in sessions:
+        q |= Q(starts_at__lt=s.ends_at, ends_at__gt=s.starts_at)
+    return q
+
+
+def session_warnings(*, course: Course, sessions: Sequence[Session]) -> list[str]:
+    """Venue or trainer double-booked, invitees booked elsewhere at the same time."""
+    if not sessions:
+        return []
+    others = (
+        Session.objects.filter(_overlap(sessions))
+        .exclude(course=course)
+        .exclude(course__status=Course.Status.CANCELLED)
+        .select_related("course")
+    )
+    # Compared on the folded key in Python: SQLite's iexact ignores case of ASCII only.
+    venue, trainer = match_key(course.venue), match_key(course.trainer)
+    warnings = []
+    for other in others.order_by("starts_at")[:200]:
+        if venue and match_key(other.course.venue) == venue:
+            warnings.append(f"Địa điểm «{course.venue}» đã có lớp «{other.course}» {_when(other)}")
+        if trainer and match_key(other.course.trainer) == trainer:
+            warnings.append(
+                f"Giảng viên {course.trainer} đã dạy lớp «{other.course}» {_when(other)}"
+            )
+    people = course.enrollments.holding_seats().values("person_id")
+    warnings += _people_clashes(people, others.values("course_id"))
+    return warnings
+
+
+def _when(session: Session) -> str:
+    start = session.starts_at.astimezone(calendar.TZ)
+    return f"lúc {start:%H:%M} ngày {start:%d/%m/%Y}"
+
+
+def _people_clashes(people: Any, courses: Any) -> list[str]:
+    clashes = (
+        Enrollment.objects.holding_seats()
+        .filter(person_id__in=people, course_id__in=courses)
+        .select_related("person", "course")
+        .order_by("person__sort_key")[:20]
+    )
+    return [f"{e.person} đã được mời lớp «{e.course}» cùng thời gian" for e in clashes]
+
+
+def booking_clashes(*, course: Course, person: Person) -> list[str]:
+    """Other courses `person` is invited to whose sessions overlap this course's."""
+    sessions = list(course.sessions.all())
+    if not sessions:
+        return []
+    others = Session.objects.filter(_overlap(sessions)).exclude(course=course)
+    return _people_clashes([person.pk], others.values("course_id"))
+
+
+# --- invitations -------------------------------------------------------------------------
+
+
+def _snapshot(person: Person, on: date) -> tuple[str, str]:
+    """Role and unit as printed on the invitation, frozen at invitation time."""
+    positions = (
+        Position.objects.active_on(on)
+        .filter(person=person)
+        .select_related("role", "organisation__unit")
+        .order_by("role__order", "pk")
+    )
+    roles: list[str] = []
+    units: list[str] = []
+    for p in positions:
+        if p.role.label not in roles:
+            roles.append(p.role.label)
+        if p.organisation.unit.name not in units:
+            units.append(p.organisation.unit.name)
+    home = person.home_unit.name if person.home_unit_id and person.home_unit else ""
+    return ", ".join(roles)[:255], (", ".join(units) or home)[:255]
+
+
+def _seats_taken(course: Course) -> int:
+    statuses = [Enrollment.Status.INVITED, Enrollment.Status.CONFIRMED]
+    return Enrollment.objects.filter(course=course, status__in=statuses).count()
+
+
+def invite(*, course: Course, person: Person, by: Any = None) -> Enrollment:
+    """Invite a person; over capacity the invitation goes on the waitlist. Inviting someone
+    already invited returns their invitation unchanged."""
+    with transaction.atomic():
+        # Lock the row carrying the capacity, then recount: two organisers inviting the last
+        # place at once must not both get it.
+        locked = Course.objects.select_for_update().get(pk=course.pk)
+        if locked.status in CLOSED:
+            raise TrainingError("Lớp đã kết thúc hoặc đã hủy, không mời thêm được")
+        existing = Enrollment.objects.filter(course=locked, person=person).first()
+        if existing and existing.status != Enrollment.Status.CANCELLED:
+            return existing
+        full = _seats_taken(locked) >= locked.capacity
+        status = Enrollment.Status.WAITLISTED if full else Enrollment.Status.INVITED
+        role_label, unit_name = _snapshot(person, timezone.localdate())
+        enrollment = existing or Enrollment(course=locked, person=person)
+        enrollment.status, enrollment.role_label, enrollment.unit_name = (
+            status,
+            role_label,
+            unit_name,
+        )
+        enrollment.invited_by = by if getattr(by, "pk", None) else None
+        enrollment.save()
+        if existing:
+            # A re-invitation queues behind those already waiting.
+            Enrollment.objects.filter(pk=existing.pk).update(created_at=timezone.now())
+    return enrollment
+
+
+def invite_many(*, course: Course, people: Iterable[Person], by: Any = None) -> list[Enrollment]:
+    return [invite(course=course, person=p, by=by) for p in people]
+
+
+def _promote_waitlisted(course: Course) -> list[Enrollment]:
+    """Fill free places from the waitlist, first come first served. Caller holds the lock."""
+    free = course.capacity - _seats_taken(course)
+    if free <= 0:
+        return []
+    waiting = list(
+        Enrollment.objects.filter(course=course, status=Enrollment.Status.WAITLISTED).order_by(
+            "created_at", "pk"
+        )[:free]
+    )
+    for e in waiting:
+        e.status = Enrollment.Status.INVITED
+    Enrollment.objects.bulk_update(waiting, ["status"])
+    return waiting
+
+
+def cancel_enrollment(*, enrollment: Enrollment, by: Any = None) -> Enrollment | None:
+    """Cancel an invitation; returns the waitlisted invitation promoted into the place, if any."""
+    with transaction.atomic():
+        course = Course.objects.select_for_update().get(pk=enrollment.course_id)
+        if course.status == Course.Status.COMPLETED:
+            raise TrainingError("Lớp đã kết thúc, không hủy lời mời được")
+        enrollment.refresh_from_db()
+        if enrollment.status == Enrollment.Status.CANCELLED:
+            return None
+        enrollment.status = Enrollment.Status.CANCELLED
+        enrollment.save(update_fields=["status"])
+        promoted = _promote_waitlisted(course)
+    return promoted[0] if promoted else None
+
+
+def confirm(*, enrollment: Enrollment, by: Any = None) -> Enrollment:
+    """The invitee confirms attendance (xác nhận tham dự)."""
+    if enrollment.status == Enrollment.Status.CONFIRMED:
+        return enrollment
+    if enrollment.status != Enrollment.Status.INVITED:
+        raise TrainingError(
+            f"Không xác nhận được: lời mời đang ở trạng thái «{enrollment.get_status_display()}»"
+        )
+    enrollment.status = Enrollment.Status.CONFIRMED
+    enrollment.save(update_fields=["status"])
+    return enrollment
+
+
+def set_essay_mark(*, enrollment: Enrollment, mark: Decimal | None) -> Enrollment:
+    if mark is not None and mark < 0:
+        raise TrainingError("Điểm bài thu hoạch không được âm")
+    enrollment.essay_mark = mark
+    enrollment.save(update_fields=["essay_mark"])
+    return enrollment
+
+
+# --- attendance --------------------------------------------------------------------------
+
+MARKABLE = (Enrollment.Status.INVITED, Enrollment.Status.CONFIRMED)
+
+
+def record_attendance(*, session: Session, marks: dict[int, str], by: Any = None) -> int:
+    """Upsert attendance marks {enrollment id: status} of one session; returns how many
+    marks changed. Replaying the same marks changes nothing."""
+    valid = set(Attendance.Status.values)
+    bad = {s for s in marks.values() if s not in valid}
+    if bad:
+        raise TrainingError(f"Trạng thái điểm danh không hợp lệ: {', '.join(sorted(bad))}")
+    course = session.course
+    if course.status in CLOSED:
+        raise TrainingError("Lớp đã kết thúc hoặc đã hủy, không sửa điểm danh được")
+    ids = {int(k) for k in marks}
+    known = set(
+        Enrollment.objects.filter(course=course, pk__in=ids, status__in=MARKABLE).values_list(
+            "pk", flat=True
+        )
+    )
+    if ids - known:
+        raise TrainingError("Có học viên không thuộc lớp này hoặc không còn được mời")
+    with transaction.atomic():
+        return _upsert_marks(session, {int(k): v for k, v in marks.items()}, course)
+
+
+def _upsert_marks(session: Session, marks: dict[int, str], course: Course) -> int:
+    existing = {a.enrollment_id: a for a in session.attendances.filter(enrollment_id__in=marks)}
+    new = [
+        Attendance(session=session, enrollment_id=e, status=s)
+        for e, s in marks.items()
+        if e not in existing
+    ]
+    changed = [a for e, a in existing.items() if a.status != marks[e]]
+    for a in changed:
+        a.status = marks[a.enrollment_id]
+        a.recorded_at = timezone.now()
+    # The unique (session, enrollment) constraint is the backstop against a concurrent replay.
+    Attendance.objects.bulk_create(new, ignore_conflicts=True)
+    Attendance.objects.bulk_update(changed, ["status", "recorded_at"])
+    if (new or changed) and course.status in (Course.Status.DRAFT, Course.Status.OPEN):
+        Course.objects.filter(pk=course.pk).update(status=Course.Status.RUNNING)
+    return len(new) + len(changed)
+
+
+# --- results and records -----------------------------------------------------------------
+
+
+def passes(*, programme: Programme, attended: int, sessions: int, essay: Decimal | None) -> bool:
+    """The programme's rule: attended share (present or late; excused is still an absence)
+    at least the minimum, and the essay mark at least the passing mark when an essay is set."""
+    if sessions == 0:
+        return False
+    if Decimal(attended) / Decimal(sessions) < programme.min_attendance_share:
+        return False
+    if not programme.requires_essay:
+        return True
+    if essay is None:
+        return False
+    return programme.passing_mark is None or essay >= programme.passing_mark
+
+
+def expiry(programme: Programme, completed_on: date) -> date | None:
+    if not programme.validity_months:
+        return None
+    return completed_on + relativedelta(months=programme.validity_months)
+
+
+def close_course(*, course: Course, by: Any = None) -> list[TrainingRecord]:
+    """Compute every invitee's result, write training records for those who completed, mark
+    the course completed; certificates are issued after commit when that app provides it."""
+    with transaction.atomic():
+        course = Course.objects.select_for_update().select_related("programme").get(pk=course.pk)
+        if course.status in CLOSED:
+            raise TrainingError("Lớp đã kết thúc hoặc đã hủy")
+        sessions = list(course.sessions.order_by("starts_at"))
+        if not sessions:
+            raise TrainingError("Lớp chưa có buổi học nào")
+        if sessions[-1].starts_at > timezone.now():
+            raise TrainingError("Chưa thể kết thúc lớp: buổi học cuối chưa bắt đầu")
+        records = _write_results(course, len(sessions), calendar.local_date(sessions[-1].ends_at))
+        course.status, course.closed_at = Course.Status.COMPLETED, timezone.now()
+        course.closed_by = by if getattr(by, "pk", None) else None
+        course.save(update_fields=["status", "closed_at", "closed_by"])
+        transaction.on_commit(lambda: _issue_certificates(course))
+    return records
+
+
+def _write_results(course: Course, n_sessions: int, completed_on: date) -> list[TrainingRecord]:
+    attended = Count("attendances", filter=Q(attendances__status__in=Attendance.ATTENDED))
+    enrollments = list(course.enrollments.filter(status__in=MARKABLE).annotate(n=attended))
+    passed = []
+    for e in enrollments:
+        ok = passes(
+            programme=course.programme, attended=e.n, sessions=n_sessions, essay=e.essay_mark
+        )
+        e.status = Enrollment.Status.COMPLETED if ok else Enrollment.Status.NOT_COMPLETED
+        if ok:
+            passed.append(e)
+    Enrollment.objects.bulk_update(enrollments, ["status"])
+    return _save_records(course, passed, completed_on)
+
+
+def _save_records(
+    course: Course, enrollments: list[Enrollment], completed_on: date
+) -> list[TrainingRecord]:
+    """One record per enrollment; a record already there for the same person, programme and
+    day (an earlier import of the same course) is linked instead of duplicated."""
+    existing = {
+        r.person_id: r
+        for r in TrainingRecord.objects.filter(
+            person_id__in=[e.person_id for e in enrollments],
+            programme=course.programme,
+            completed_on=completed_on,
+        )
+    }
+    linked, new = [], []
+    for e in enrollments:
+        record = existing.get(e.person_id) or TrainingRecord(
+            person_id=e.person_id,
+            programme=course.programme,
+            completed_on=completed_on,
+            expires_on=expiry(course.programme, completed_on),
+            source=TrainingRecord.Source.COURSE,
+        )
+        record.course, record.enrollment = course, e
+        record.organiser_name = record.organiser_name or course.organiser_name
+        (linked if record.pk else new).append(record)
+    TrainingRecord.objects.bulk_update(linked, ["course", "enrollment", "organiser_name"])
+    return linked + TrainingRecord.objects.bulk_create(new)
+
+
+def _issue_certificates(course: Course) -> None:
+    try:
+        module = importlib.import_module("certificates.services")
+    except ImportError:
+        return
+    issue = getattr(module, "issue_for_course", None)
+    if issue is not None:
+        issue(course=course)
+
+
+def override_result(
+    *, enrollment: Enrollment, completed: bool, reason: str, by: Any = None
+) -> Enrollment:
+    """An organiser overrides a computed result; the written reason, who and when are kept."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise TrainingError("Phải ghi rõ lý do điều chỉnh kết quả")
+    course = Course.objects.select_related("programme").get(pk=enrollment.course_id)
+    if course.status != Course.Status.COMPLETED:
+        raise TrainingError("Chỉ điều chỉnh kết quả sau khi lớp đã kết thúc")
+    if enrollment.status not in (Enrollment.Status.COMPLETED, Enrollment.Status.NOT_COMPLETED):
+        raise TrainingError("Học viên này không có kết quả để điều chỉnh")
+    with transaction.atomic():
+        enrollment.status = (
+            Enrollment.Status.COMPLETED if completed else Enrollment.Status.NOT_COMPLETED
+        )
+        enrollment.override_reason = reason
+        enrollment.overridden_by = by if getattr(by, "pk", None) else None
+        enrollment.overridden_at = timezone.now()
+        enrollment.save()
+        _sync_record(course, enrollment, completed)
+    if completed:
+        transaction.on_commit(lambda: _issue_certificates(course))
+    return enrollment
+
+
+def _sync_record(course: Course, enrollment: Enrollment, completed: bool) -> None:
+    record = TrainingRecord.objects.filter(enrollment=enrollment).first()
+    if completed and record is None:
+        last = course.sessions.order_by("-ends_at").first()
+        day = calendar.local_date(last.ends_at) if last else timezone.localdate()
+        _save_records(course, [enrollment], day)
+    elif not completed and record is not None:
+        try:
+            record.delete()
+        except (ProtectedError, IntegrityError) as e:
+            raise TrainingError(
+                "Học viên đã được cấp giấy chứng nhận; hãy thu hồi giấy trước khi điều chỉnh"
+            ) from e
+
+
+def create_record(
+    *,
+    person: Person,
+    programme: Programme,
+    completed_on: date,
+    organiser_name: str = "",
+    certificate_number: str = "",
+    note: str = "",
+    source: str = TrainingRecord.Source.MANUAL,
+) -> TrainingRecord:
+    """A record entered by hand or imported; the same person, programme and day is kept once."""
+    if completed_on > timezone.localdate():
+        raise TrainingError("Ngày hoàn thành không được ở tương lai")
+    record, created = TrainingRecord.objects.get_or_create(
+        person=person,
+        programme=programme,
+        completed_on=completed_on,
+        defaults={
+            "expires_on": expiry(programme, completed_on),
+            "organiser_name": organiser_name.strip(),
+            "certificate_number": certificate_number.strip(),
+            "note": note.strip(),
+            "source": source,
+        },
+    )
+    return record
+
+
+def import_training_records(
+    file: Any, *, filename: str | None = None, user: Any = None, dry_run: bool = False
+) -> Any:
+    """Historical records from .xlsx/.csv, all or nothing (see training.records_import)."""
+    from training.records_import import run_import
+
+    return run_import(file, filename=filename, user=user, dry_run=dry_run)
