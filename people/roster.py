@@ -1,0 +1,931 @@
+"""Roster import and export: one spreadsheet row per position (danh sách chức danh).
+
+The import is all or nothing. Every row is read and checked against the database and against
+the other rows first; each problem names the row as Excel shows it, the column header and a
+Vietnamese reason. Only a clean file is written, in one transaction. The database is read in a
+handful of bulk queries (communes by code, villages and organisations of those communes, people
+by citizen ID and by name key, positions of those organisations), never once per row.
+"""
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+
+from config.dates import parse_date, show
+from people import ids
+from people.access import granted_unit_ids, is_unrestricted
+from people.models import (
+    FAR_FUTURE,
+    Level,
+    Organisation,
+    OrgKind,
+    Person,
+    Position,
+    Role,
+    Sex,
+    Unit,
+    UnitAncestry,
+    UnitLineage,
+)
+from people.services import (
+    PeopleError,
+    PersonData,
+    create_village,
+    end_position,
+    find_or_create_organisation,
+    save_person,
+)
+from people.text import clean, fold, match_key, unit_name_key
+
+CODE, VILLAGE, ROLE, ORG = "Mã xã", "Thôn, tổ dân phố", "Chức danh", "Tổ chức"
+FULL, FAMILY, MIDDLE, GIVEN = "Họ và tên", "Họ", "Chữ đệm", "Tên"
+BIRTH, SEX, ETHNIC, CID = "Ngày sinh", "Giới tính", "Dân tộc", "Số CCCD"
+PHONE, EMAIL, START, END = "Điện thoại", "Email", "Từ ngày", "Đến ngày"
+COLUMNS = [
+    CODE, VILLAGE, ROLE, ORG, FULL, FAMILY, MIDDLE, GIVEN,
+    BIRTH, SEX, ETHNIC, CID, PHONE, EMAIL, START, END,
+]  # fmt: skip
+ALIASES = {
+    "Thôn": VILLAGE, "Thôn, bản, tổ dân phố": VILLAGE, "Thôn/tổ dân phố": VILLAGE,
+    "Họ tên": FULL, "CCCD": CID, "Số định danh": CID, "Số định danh cá nhân": CID,
+    "Số CCCD/CMND": CID, "Số điện thoại": PHONE, "SĐT": PHONE,
+}  # fmt: skip
+HEADER_KEYS = {match_key(c): c for c in COLUMNS} | {match_key(a): c for a, c in ALIASES.items()}
+TITLE = "DANH SÁCH CÁN BỘ GIỮ CHỨC DANH THEO NGHỊ QUYẾT 33-NQ/TU"
+SEXES = {"nam": Sex.MALE, "m": Sex.MALE, "male": Sex.MALE, "nu": Sex.FEMALE, "f": Sex.FEMALE}
+SEXES |= {"female": Sex.FEMALE}
+# Person fields → the column a problem with that field points at.
+PERSON_COLUMNS = {
+    "full_name": FULL,
+    "citizen_id": CID,
+    "legacy_id": CID,
+    "ethnicity": ETHNIC,
+    "birth_date": BIRTH,
+}
+HEADER_SEARCH_ROWS = 30
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of a file: the row as Excel shows it, the column header, the reason."""
+
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return f"Dòng {self.row}, cột «{self.column}»: {self.reason}"
+        return f"Dòng {self.row}: {self.reason}"
+
+
+@dataclass
+class NewVillage:
+    commune: Unit
+    name: str
+    unit: Unit | None = None
+
+
+@dataclass
+class NewOrganisation:
+    unit: "Unit | NewVillage"
+    kind: str
+    name: str
+    created: Organisation | None = None
+
+
+@dataclass
+class NewPerson:
+    data: PersonData
+    home: "Unit | NewVillage"
+    created: Person | None = None
+
+
+@dataclass
+class Entry:
+    """A row once parsed: what it declares, and (after planning) what it refers to."""
+
+    row: int
+    code: str = ""
+    village: str = ""
+    role_text: str = ""
+    org_name: str = ""
+    person: PersonData = field(default_factory=PersonData)
+    start: date | None = None
+    end: date | None = None
+    commune: Unit | None = None
+    role: Role | None = None
+    unit: "Unit | NewVillage | None" = None
+    organisation: "Organisation | NewOrganisation | None" = None
+    who: "Person | NewPerson | None" = None
+
+
+@dataclass
+class Line:
+    """A line of the preview: a row and what will happen to it."""
+
+    row: int
+    text: str
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, on a dry run or with errors, would do)."""
+
+    created: int = 0
+    updated: int = 0
+    closed: int = 0
+    unchanged: int = 0
+    people_created: int = 0
+    people_updated: int = 0
+    villages: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    lines: dict[str, list[Line]] = field(default_factory=lambda: defaultdict(list))
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        return (
+            f"Chức danh: {self.created} thêm mới, {self.closed} kết thúc, "
+            f"{self.updated} cập nhật, {self.unchanged} không đổi. "
+            f"Người: {self.people_created} thêm mới, {self.people_updated} cập nhật. "
+            f"Thôn, tổ dân phố mới: {len(self.villages)}."
+        )
+
+
+# ---------------------------------------------------------------- reading the file
+
+
+def read_table(content: bytes, filename: str) -> Iterator[tuple[int, list[Any]]]:
+    """(row number as a spreadsheet shows it, cell values) for every row of the first sheet."""
+    if Path(filename).suffix.lower() == ".csv":
+        return _read_csv(content)
+    if Path(filename).suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(content)
+    raise PeopleError("Chỉ nhận tệp .xlsx hoặc .csv")
+
+
+def _read_xlsx(content: bytes) -> Iterator[tuple[int, list[Any]]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many types for a damaged file
+        raise PeopleError("Không đọc được tệp Excel (.xlsx)") from e
+    try:
+        rows = book.worksheets[0].iter_rows(min_row=1, values_only=True)
+        yield from enumerate((list(r) for r in rows), start=1)
+    finally:
+        book.close()
+
+
+def _read_csv(content: bytes) -> Iterator[tuple[int, list[Any]]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise PeopleError("Tệp CSV phải được lưu với bảng mã UTF-8") from e
+    head = text[:4000]
+    delimiter = ";" if head.count(";") > head.count(",") else ","
+    yield from enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)
+
+
+def _find_header(
+    table: Iterator[tuple[int, list[Any]]],
+) -> tuple[int, dict[str, int]]:
+    """The header row (below any title rows) and column header → index."""
+    for number, values in table:
+        found: dict[str, int] = {}
+        for index, value in enumerate(values):
+            column = HEADER_KEYS.get(match_key(_text(value)))
+            if column and column not in found:
+                found[column] = index
+        if len(found) >= 3:
+            return number, found
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    raise PeopleError(
+        "Không tìm thấy dòng tiêu đề (cần các cột «Mã xã», «Chức danh», «Họ và tên», «Từ ngày»)"
+    )
+
+
+def _missing_columns(header_row: int, columns: dict[str, int]) -> list[Problem]:
+    missing = [c for c in (CODE, ROLE, START) if c not in columns]
+    if FULL not in columns and GIVEN not in columns:
+        missing.append(FULL)
+    return [Problem(header_row, c, "thiếu cột này trong dòng tiêu đề") for c in missing]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, date):
+        return show(value)
+    return clean(str(value))
+
+
+# ---------------------------------------------------------------- parsing rows
+
+
+def _parse_date(value: Any, row: int, column: str, problems: list[Problem]) -> date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            from openpyxl.utils.datetime import from_excel
+
+            day = from_excel(value)
+            day = day.date() if isinstance(day, datetime) else day
+        else:
+            day = parse_date(clean(str(value)) if isinstance(value, str) else value)
+    except (ValueError, TypeError, OverflowError):
+        problems.append(Problem(row, column, f"«{_text(value)}» không phải là ngày hợp lệ"))
+        return None
+    if not date(1900, 1, 1) <= day <= date(2100, 12, 31):
+        problems.append(Problem(row, column, f"ngày {show(day)} không hợp lý"))
+        return None
+    return day
+
+
+def _parse_row(row: int, cells: dict[str, Any], problems: list[Problem]) -> Entry:
+    text = {column: _text(value) for column, value in cells.items()}
+    entry = Entry(
+        row=row,
+        code=text.get(CODE, ""),
+        village=text.get(VILLAGE, ""),
+        role_text=text.get(ROLE, ""),
+        org_name=text.get(ORG, ""),
+        start=_parse_date(cells.get(START), row, START, problems),
+        end=_parse_date(cells.get(END), row, END, problems),
+    )
+    entry.person = _parse_person(row, cells, text, problems)
+    for column, value in ((CODE, entry.code), (ROLE, entry.role_text)):
+        if not value:
+            problems.append(Problem(row, column, "thiếu giá trị bắt buộc"))
+    if entry.code and not entry.code.isdigit():
+        problems.append(Problem(row, CODE, f"mã xã «{entry.code}» phải là số"))
+    if not entry.start and _text(cells.get(START)) == "":
+        problems.append(Problem(row, START, "thiếu giá trị bắt buộc"))
+    if entry.start and entry.end and entry.end < entry.start:
+        problems.append(
+            Problem(row, END, f"đến ngày {show(entry.end)} trước từ ngày {show(entry.start)}")
+        )
+    return entry
+
+
+def _parse_person(
+    row: int, cells: dict[str, Any], text: dict[str, str], problems: list[Problem]
+) -> PersonData:
+    sex = text.get(SEX, "")
+    if sex and fold(sex) not in SEXES:
+        problems.append(Problem(row, SEX, f"«{sex}» không phải là Nam hoặc Nữ"))
+    email = text.get(EMAIL, "")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            problems.append(Problem(row, EMAIL, f"«{email}» không phải là địa chỉ email"))
+            email = ""
+    phone = text.get(PHONE, "")
+    if phone.isdigit() and len(phone) == 9:  # a number cell lost its leading zero
+        phone = "0" + phone
+    data = PersonData(
+        full_name=text.get(FULL, ""),
+        family_name=text.get(FAMILY, ""),
+        middle_name=text.get(MIDDLE, ""),
+        given_name=text.get(GIVEN, ""),
+        birth_date=_parse_date(cells.get(BIRTH), row, BIRTH, problems),
+        sex=SEXES.get(fold(sex), ""),
+        ethnicity=text.get(ETHNIC, ""),
+        citizen_id=_citizen_id(cells.get(CID)),
+        phone=phone,
+        email=email,
+    ).normalised()
+    _check_person(row, data, problems)
+    return data
+
+
+def _citizen_id(value: Any) -> str:
+    """Digits of a citizen ID; a number cell drops the leading zeros of the province code."""
+    number = ids.normalise(_text(value))
+    if number.isdigit() and len(number) in (10, 11):
+        number = number.zfill(12)
+    return number
+
+
+def _check_person(row: int, data: PersonData, problems: list[Problem]) -> None:
+    name_column = FULL if data.full_name or not data.given_name else GIVEN
+    for name, reason in data.problems().items():
+        column = name_column if name == "full_name" else PERSON_COLUMNS.get(name, FULL)
+        problems.append(Problem(row, column, reason))
+    if not data.citizen_id and not data.legacy_id and not data.birth_date:
+        problems.append(Problem(row, BIRTH, "cần ngày sinh hoặc số CCCD để nhận diện người"))
+
+
+# ---------------------------------------------------------------- planning
+
+
+def _chunks(values: Iterable[Any], size: int = 500) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:
+    return a_start <= (b_end or FAR_FUTURE) and b_start <= (a_end or FAR_FUTURE)
+
+
+def _guess_kind(name: str, kinds: list[str]) -> str:
+    """The organisation kind a name says it is ('Hội Nông dân xã ...' → farmers_association)."""
+    folded = fold(name)
+    for kind in kinds:
+        if fold(OrgKind(kind).label) in folded:
+            return kind
+    return kinds[0]
+
+
+class Planner:
+    """Checks every row and works out what importing them changes."""
+
+    def __init__(self, entries: list[Entry], problems: list[Problem], user: Any = None):
+        self.entries = entries
+        self.problems = problems
+        self.user = user
+        self.result = ImportResult()
+        self.new_villages: dict[tuple[int, str], NewVillage] = {}
+        self.new_orgs: dict[tuple, NewOrganisation] = {}
+        self.new_people: dict[tuple, NewPerson] = {}
+        self.person_updates: dict[int, PersonData] = {}
+        self.creates: list[Entry] = []
+        self.changes: list[tuple[Entry, Position]] = []
+
+    def plan(self) -> ImportResult:
+        self._load_catalogue()
+        for entry in self.entries:
+            self._resolve_place(entry)
+        self._load_places()
+        for entry in self.entries:
+            self._resolve_organisation(entry)
+        self._load_people()
+        for entry in self.entries:
+            self._resolve_person(entry)
+        self._load_positions()
+        for entry in self.entries:
+            self._resolve_position(entry)
+        self._check_seats()
+        self.result.created = len(self.creates)
+        self.result.errors = sorted(
+            set(self.problems), key=lambda p: (p.row, _column_order(p.column), p.reason)
+        )
+        self.result.villages = [(v.name, v.commune.name) for v in self._distinct_villages()]
+        self.result.people_created = len({id(p) for p in self.new_people.values()})
+        self.result.people_updated = len(self.person_updates)
+        return self.result
+
+    def _problem(self, entry: Entry, column: str, reason: str) -> None:
+        self.problems.append(Problem(entry.row, column, reason))
+
+    # -- communes, roles, scope
+
+    def _load_catalogue(self) -> None:
+        self.roles = {}
+        for role in Role.objects.all():
+            self.roles[role.code.lower()] = role
+            self.roles[role.label_key] = role
+        codes = {e.code.zfill(5) for e in self.entries if e.code.isdigit()}
+        self.communes: dict[str, list[Unit]] = defaultdict(list)
+        for unit in Unit.objects.filter(level=Level.COMMUNE, code__in=codes):
+            self.communes[unit.code].append(unit)
+
+    def _resolve_place(self, entry: Entry) -> None:
+        entry.role = self.roles.get(entry.role_text.lower()) or self.roles.get(
+            match_key(entry.role_text)
+        )
+        if entry.role_text and entry.role is None:
+            self._problem(entry, ROLE, f"không có chức danh «{entry.role_text}» trong danh mục")
+        if entry.code.isdigit() and entry.start:
+            code = entry.code.zfill(5)
+            active = [u for u in self.communes.get(code, []) if u.is_active_on(entry.start)]
+            if active:
+                entry.commune = active[0]
+            else:
+                self._problem(
+                    entry, CODE, f"không có xã nào mang mã {code} vào ngày {show(entry.start)}"
+                )
+        if entry.role is None:
+            return
+        if entry.role.level == Role.Level.VILLAGE and not entry.village:
+            self._problem(
+                entry, VILLAGE, f"chức danh «{entry.role.label}» cần ghi thôn, tổ dân phố"
+            )
+        if entry.role.level == Role.Level.COMMUNE and entry.village:
+            self._problem(
+                entry,
+                VILLAGE,
+                f"chức danh «{entry.role.label}» là chức danh cấp xã, không ghi thôn, tổ dân phố",
+            )
+
+    def _load_places(self) -> None:
+        commune_ids = {e.commune.pk for e in self.entries if e.commune}
+        self.village_links: dict[tuple[int, str], list[tuple[int, date, date]]] = defaultdict(list)
+        links = UnitAncestry.objects.filter(
+            ancestor_id__in=commune_ids, descendant__level=Level.VILLAGE
+        ).values_list(
+            "ancestor_id", "descendant_id", "valid_from", "valid_to", "descendant__name_key"
+        )
+        village_ids = set()
+        for commune_id, village_id, since, until, key in links:
+            self.village_links[(commune_id, key)].append((village_id, since, until))
+            village_ids.add(village_id)
+        self.units = {u.pk: u for u in Unit.objects.filter(pk__in=commune_ids | village_ids)}
+        self.successors: dict[int, UnitLineage] = {}
+        for link in UnitLineage.objects.filter(old_id__in=commune_ids).select_related("new"):
+            if link.is_default or link.old_id not in self.successors:
+                self.successors[link.old_id] = link
+        self.visible = self._visible_units(commune_ids | village_ids)
+        self.orgs: dict[tuple[int, str], list[Organisation]] = defaultdict(list)
+        for org in Organisation.objects.filter(unit_id__in=commune_ids | village_ids).order_by(
+            "pk"
+        ):
+            self.orgs[(org.unit_id, org.kind)].append(org)
+
+    def _visible_units(self, unit_ids: set[int]) -> set[int] | None:
+        if self.user is None or is_unrestricted(self.user):
+            return None
+        granted = granted_unit_ids(self.user)
+        found: set[int] = set()
+        for batch in _chunks(unit_ids):
+            found |= set(
+                UnitAncestry.objects.filter(
+                    ancestor__in=granted, descendant_id__in=batch
+                ).values_list("descendant_id", flat=True)
+            )
+        return found
+
+    def _village(self, entry: Entry) -> "Unit | NewVillage":
+        assert entry.commune and entry.start
+        key = unit_name_key(entry.village)
+        for village_id, since, until in self.village_links.get((entry.commune.pk, key), []):
+            if since <= entry.start <= until:
+                return self.units[village_id]
+        pending = self.new_villages.get((entry.commune.pk, key))
+        if pending is None:
+            pending = NewVillage(commune=entry.commune, name=entry.village)
+            self.new_villages[(entry.commune.pk, key)] = pending
+            successor = self.successors.get(entry.commune.pk)
+            if successor is not None:
+                self.new_villages.setdefault((successor.new_id, key), pending)
+        return pending
+
+    def _distinct_villages(self) -> list[NewVillage]:
+        seen: dict[int, NewVillage] = {}
+        for village in self.new_villages.values():
+            seen.setdefault(id(village), village)
+        return list(seen.values())
+
+    # -- organisations
+
+    def _resolve_organisation(self, entry: Entry) -> None:
+        if entry.commune is None or entry.role is None or entry.start is None:
+            return
+        if entry.village and entry.role.level != Role.Level.COMMUNE:
+            entry.unit = self._village(entry)
+        elif entry.role.level != Role.Level.VILLAGE:
+            entry.unit = entry.commune
+        else:
+            return
+        if not self._in_scope(entry):
+            return
+        kinds = entry.role.org_kinds or [OrgKind.AGENCY]
+        entry.organisation = self._organisation(entry.unit, kinds, entry.org_name)
+
+    def _in_scope(self, entry: Entry) -> bool:
+        unit = entry.unit
+        checked = unit.commune if isinstance(unit, NewVillage) else unit
+        if self.visible is None or (checked is not None and checked.pk in self.visible):
+            return True
+        self._problem(
+            entry,
+            VILLAGE if isinstance(unit, Unit) and unit.level == Level.VILLAGE else CODE,
+            f"«{checked}» nằm ngoài phạm vi đơn vị được phân quyền",
+        )
+        return False
+
+    def _organisation(
+        self, unit: "Unit | NewVillage", kinds: list[str], name: str
+    ) -> "Organisation | NewOrganisation":
+        folded = fold(name)
+        if isinstance(unit, Unit):
+            for kind in kinds:
+                for org in self.orgs.get((unit.pk, kind), []):
+                    if not name or org.search_text == folded:
+                        return org
+        kind = _guess_kind(name, kinds) if name else kinds[0]
+        key = (_ref(unit), kind, folded)
+        if key not in self.new_orgs:
+            self.new_orgs[key] = NewOrganisation(unit=unit, kind=kind, name=name)
+        return self.new_orgs[key]
+
+    # -- people
+
+    def _load_people(self) -> None:
+        self.by_id: dict[str, Person] = {}
+        self.by_name: dict[tuple[str, date], Person] = {}
+        cids = {e.person.citizen_id for e in self.entries if e.person.citizen_id}
+        for batch in _chunks(cids):
+            for person in Person.objects.filter(citizen_id__in=batch):
+                self.by_id[person.citizen_id or ""] = person
+        keys = {e.person.match_key() for e in self.entries if e.person.birth_date}
+        for batch in _chunks(keys):
+            for person in Person.objects.filter(name_key__in=batch, birth_date__isnull=False):
+                assert person.birth_date
+                current = self.by_name.get((person.name_key, person.birth_date))
+                # Prefer a person without an ID: a row with an ID matches by ID already.
+                if current is None or (current.citizen_id and not person.citizen_id):
+                    self.by_name[(person.name_key, person.birth_date)] = person
+        self.file_ids: dict[str, Entry] = {}
+        self.name_to_id: dict[tuple[str, date], str] = {}
+        for entry in self.entries:
+            data = entry.person
+            if data.citizen_id and data.birth_date:
+                self.name_to_id.setdefault((data.match_key(), data.birth_date), data.citizen_id)
+
+    def _resolve_person(self, entry: Entry) -> None:
+        data = entry.person
+        if not data.citizen_id and not data.birth_date:
+            return  # reported: nothing to tell this person from a namesake
+        if not data.citizen_id:
+            data = replace(
+                data, citizen_id=self.name_to_id.get((data.match_key(), data.birth_date), "")
+            )
+        if data.citizen_id and not self._consistent_id(entry, data):
+            return
+        found = self.by_id.get(data.citizen_id) if data.citizen_id else None
+        if found is None and data.birth_date:
+            candidate = self.by_name.get((data.match_key(), data.birth_date))
+            if candidate and (not candidate.citizen_id or not data.citizen_id):
+                found = candidate
+        if found is not None:
+            entry.who = found
+            self._note_update(found, data)
+            return
+        key = (
+            ("id", data.citizen_id)
+            if data.citizen_id
+            else ("nk", data.match_key(), data.birth_date)
+        )
+        if key not in self.new_people and entry.unit is not None:
+            self.new_people[key] = NewPerson(data=data, home=entry.unit)
+        entry.who = self.new_people.get(key)
+
+    def _consistent_id(self, entry: Entry, data: PersonData) -> bool:
+        first = self.file_ids.setdefault(data.citizen_id, entry)
+        if first is not entry and (
+            first.person.match_key() != data.match_key()
+            or (
+                first.person.birth_date
+                and data.birth_date
+                and first.person.birth_date != data.birth_date
+            )
+        ):
+            self._problem(
+                entry,
+                CID,
+                f"số CCCD {data.citizen_id} đã ghi cho {_name(first.person)} ở dòng {first.row}",
+            )
+            return False
+        known = self.by_id.get(data.citizen_id)
+        if known is not None and (
+            known.name_key != data.match_key()
+            or (known.birth_date and data.birth_date and known.birth_date != data.birth_date)
+        ):
+            born = f", sinh {show(known.birth_date)}" if known.birth_date else ""
+            self._problem(
+                entry,
+                CID,
+                f"số CCCD {data.citizen_id} đã được dùng cho {known.full_name}{born}",
+            )
+            return False
+        return True
+
+    def _note_update(self, person: Person, data: PersonData) -> None:
+        if person.pk in self.person_updates:
+            return
+        for name in ("birth_date", "sex", "ethnicity", "citizen_id", "legacy_id", "phone", "email"):
+            value = getattr(data, name)
+            if value not in ("", None) and value != (getattr(person, name) or ""):
+                self.person_updates[person.pk] = data
+                return
+
+    # -- positions and seats
+
+    def _load_positions(self) -> None:
+        org_ids = {
+            e.organisation.pk for e in self.entries if isinstance(e.organisation, Organisation)
+        }
+        self.positions: dict[tuple[int, int], list[Position]] = defaultdict(list)
+        for batch in _chunks(org_ids):
+            for position in Position.objects.filter(organisation_id__in=batch).select_related(
+                "person"
+            ):
+                self.positions[(position.organisation_id, position.role_id)].append(position)
+        self.seen: dict[tuple, Entry] = {}
+        self.ends: dict[int, date | None] = {}
+
+    def _resolve_position(self, entry: Entry) -> None:
+        if entry.who is None or entry.organisation is None or entry.role is None:
+            return
+        assert entry.start
+        key = (_ref(entry.who), entry.role.pk, _ref(entry.organisation), entry.start)
+        first = self.seen.setdefault(key, entry)
+        if first is not entry:
+            self._problem(entry, ROLE, f"dòng trùng với dòng {first.row}")
+            return
+        if isinstance(entry.organisation, Organisation) and isinstance(entry.who, Person):
+            for position in self.positions.get((entry.organisation.pk, entry.role.pk), []):
+                if position.person_id != entry.who.pk:
+                    continue
+                if position.start == entry.start:
+                    return self._change(entry, position)
+                if _overlaps(position.start, position.end, entry.start, entry.end):
+                    return self._problem(
+                        entry,
+                        START,
+                        f"{entry.who.full_name} đã giữ chức danh «{entry.role.label}» ở "
+                        f"tổ chức này từ {show(position.start)}",
+                    )
+        self.creates.append(entry)
+        self.result.lines["created"].append(Line(entry.row, self._describe(entry)))
+
+    def _change(self, entry: Entry, position: Position) -> None:
+        if entry.end is None or entry.end == position.end:
+            self.result.unchanged += 1
+            return
+        kind = "closed" if position.end is None else "updated"
+        self.ends[position.pk] = entry.end
+        self.changes.append((entry, position))
+        self.result.lines[kind].append(
+            Line(entry.row, f"{self._describe(entry)} — kết thúc ngày {show(entry.end)}")
+        )
+        setattr(self.result, kind, getattr(self.result, kind) + 1)
+
+    def _describe(self, entry: Entry) -> str:
+        assert entry.role and entry.start
+        org = entry.organisation
+        where = (org.name if org else "") or (entry.unit.name if entry.unit else "")
+        return f"{_name(entry.person)} — {entry.role.label} — {where} — từ {show(entry.start)}"
+
+    def _check_seats(self) -> None:
+        """A single seat has one holder per day, and nobody holds one role in one organisation
+        twice over a day: against the database and within the file."""
+        groups: dict[tuple, list[Entry]] = defaultdict(list)
+        for entry in self.creates:
+            assert entry.role
+            groups[(_ref(entry.organisation), entry.role.pk)].append(entry)
+        for group in groups.values():
+            for i, entry in enumerate(group):
+                if entry.role and entry.role.single_seat:
+                    self._check_seat_in_database(entry)
+                self._check_seat_in_file(entry, group[:i])
+
+    def _check_seat_in_database(self, entry: Entry) -> None:
+        assert entry.role and entry.start
+        org = entry.organisation
+        existing = (
+            self.positions.get((org.pk, entry.role.pk), []) if isinstance(org, Organisation) else []
+        )
+        for position in existing:
+            end = self.ends.get(position.pk, position.end)
+            if position.person_id != getattr(entry.who, "pk", None) and _overlaps(
+                position.start, end, entry.start, entry.end
+            ):
+                return self._problem(
+                    entry,
+                    ROLE,
+                    f"chức danh «{entry.role.label}» chỉ có một người; "
+                    f"{position.person.full_name} đang giữ từ {show(position.start)}",
+                )
+
+    def _check_seat_in_file(self, entry: Entry, earlier: list[Entry]) -> None:
+        assert entry.role and entry.start
+        for other in earlier:
+            assert other.start
+            same = _ref(other.who) == _ref(entry.who)
+            if (entry.role.single_seat or same) and _overlaps(
+                other.start, other.end, entry.start, entry.end
+            ):
+                reason = (
+                    f"dòng {other.row} đã ghi người này giữ chức danh «{entry.role.label}» "
+                    f"từ {show(other.start)}"
+                    if same
+                    else f"chức danh «{entry.role.label}» chỉ có một người; dòng {other.row} "
+                    f"đã ghi {_name(other.person)} giữ từ {show(other.start)}"
+                )
+                return self._problem(entry, ROLE, reason)
+
+
+def _ref(obj: Any) -> tuple:
+    """Identity of a database row or of a row still to be created."""
+    if isinstance(obj, Unit | Organisation | Person):
+        return (type(obj).__name__, obj.pk)
+    return ("new", id(obj))
+
+
+def _name(data: PersonData) -> str:
+    return data.full_name or " ".join(
+        p for p in (data.family_name, data.middle_name, data.given_name) if p
+    )
+
+
+def _column_order(column: str) -> int:
+    return COLUMNS.index(column) if column in COLUMNS else -1
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _write(planner: Planner) -> None:
+    for village in planner._distinct_villages():
+        village.unit = create_village(commune=village.commune, name=village.name)
+    for org in planner.new_orgs.values():
+        unit = org.unit.unit if isinstance(org.unit, NewVillage) else org.unit
+        assert unit is not None
+        org.created = find_or_create_organisation(unit=unit, kind=org.kind, name=org.name)
+    for person in {id(p): p for p in planner.new_people.values()}.values():
+        home = person.home.unit if isinstance(person.home, NewVillage) else person.home
+        person.created = save_person(person.data, home_unit=home)
+    people = Person.objects.in_bulk(list(planner.person_updates))
+    for pk, data in planner.person_updates.items():
+        save_person(data, person=people[pk])
+    for entry, position in planner.changes:
+        assert entry.end
+        end_position(position=position, end=entry.end)
+    Position.objects.bulk_create([_position(e) for e in planner.creates], batch_size=1000)
+
+
+def _position(entry: Entry) -> Position:
+    org, who = entry.organisation, entry.who
+    organisation = org.created if isinstance(org, NewOrganisation) else org
+    person = who.created if isinstance(who, NewPerson) else who
+    assert entry.start and entry.role and organisation and person
+    return Position(
+        person=person, role=entry.role, organisation=organisation, start=entry.start, end=entry.end
+    )
+
+
+def parse_roster(content: bytes, filename: str) -> tuple[list[Entry], list[Problem]]:
+    """Every row of the file, parsed, with the problems that need no database to see."""
+    table = read_table(content, filename)
+    header_row, columns = _find_header(table)
+    problems = _missing_columns(header_row, columns)
+    if problems:  # every row would repeat them
+        return [], problems
+    entries = []
+    for number, values in table:
+        cells = {c: values[i] if i < len(values) else None for c, i in columns.items()}
+        if all(_text(v) == "" for v in cells.values()):
+            continue
+        entries.append(_parse_row(number, cells, problems))
+    return entries, problems
+
+
+def import_roster(
+    content: bytes, *, filename: str, user: Any = None, dry_run: bool = False
+) -> ImportResult:
+    """Check every row; write all of them in one transaction only when none has a problem."""
+    try:
+        entries, problems = parse_roster(content, filename)
+    except PeopleError as e:
+        return ImportResult(errors=[Problem(1, "", str(e))])
+    with transaction.atomic():
+        planner = Planner(entries, problems, user=user)
+        result = planner.plan()
+        if result.errors or dry_run:
+            return result
+        try:
+            _write(planner)
+        except (PeopleError, IntegrityError) as e:
+            transaction.set_rollback(True)
+            result.errors = [Problem(1, "", f"Không ghi được, không có thay đổi nào: {e}")]
+            return result
+    result.written = True
+    return result
+
+
+# ---------------------------------------------------------------- export and template
+
+
+def roster_positions(*, unit: Unit, as_of: date | None) -> Any:
+    """Positions of organisations inside `unit`: active on `as_of`, or all of history."""
+    positions = Position.objects.all()
+    if as_of is None:
+        placed = UnitAncestry.objects.filter(ancestor=unit).values("descendant_id")
+        positions = positions.filter(organisation__unit_id__in=placed)
+    else:
+        positions = positions.within(unit, on=as_of).active_on(as_of)
+    return positions.select_related("person", "role", "organisation__unit").order_by(
+        "organisation__unit__name", "role__order", "person__sort_key", "start", "pk"
+    )
+
+
+def _communes_on(positions: list[Position]) -> dict[int, list[tuple[date, date, str]]]:
+    """Unit id → (from, to, commune code): the commune each unit sat in, over time."""
+    unit_ids = {p.organisation.unit_id for p in positions}
+    found: dict[int, list[tuple[date, date, str]]] = defaultdict(list)
+    for batch in _chunks(unit_ids):
+        links = UnitAncestry.objects.filter(
+            descendant_id__in=batch, ancestor__level=Level.COMMUNE
+        ).values_list("descendant_id", "valid_from", "valid_to", "ancestor__code")
+        for unit_id, since, until, code in links:
+            found[unit_id].append((since, until, code))
+    return found
+
+
+def _commune_code(spans: list[tuple[date, date, str]], day: date) -> str:
+    return next((code for since, until, code in spans if since <= day <= until), "")
+
+
+def export_rows(positions: Iterable[Position]) -> Iterator[list[Any]]:
+    """One list of cell values per position, in COLUMNS order (re-importable as is)."""
+    positions = list(positions)
+    communes = _communes_on(positions)
+    for p in positions:
+        person, unit = p.person, p.organisation.unit
+        parts = (person.family_name, person.middle_name, person.given_name)
+        yield [
+            _commune_code(communes[unit.pk], p.start),
+            unit.name if unit.level == Level.VILLAGE else "",
+            p.role.label,
+            p.organisation.name,
+            person.full_name,
+            *(parts if person.given_name else ("", "", "")),
+            person.birth_date,
+            person.get_sex_display() if person.sex else "",
+            person.ethnicity,
+            person.citizen_id or person.legacy_id,
+            person.phone,
+            person.email,
+            p.start,
+            p.end,
+        ]
+
+
+def _workbook(title: str, rows: Iterable[list[Any]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Danh sách"
+    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
+    sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
+    sheet.append(COLUMNS)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    date_columns = {COLUMNS.index(c) + 1 for c in (BIRTH, START, END)}
+    for values in rows:
+        sheet.append(values)
+        for index in date_columns:
+            sheet.cell(row=sheet.max_row, column=index).number_format = "DD/MM/YYYY"
+    for index, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[sheet.cell(row=2, column=index).column_letter].width = max(
+            12, len(column) + 4
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def export_roster(*, unit: Unit, as_of: date | None = None) -> bytes:
+    """The roster of `unit` as an .xlsx in the import's columns."""
+    when = f"ngày {show(as_of)}" if as_of else "toàn bộ thời gian"
+    title = f"DANH SÁCH CHỨC DANH — {unit.name.upper()} — {when}"
+    return _workbook(title, export_rows(roster_positions(unit=unit, as_of=as_of)))
+
+
+def template_workbook() -> bytes:
+    """An empty roster with its title row, the headers and one example row."""
+    example = [
+        "00889", "Thôn Nà Mạ", "Bí thư chi bộ", "", "", "Giàng", "Thị", "Mai",
+        date(1985, 3, 12), "Nữ", "Mông", "002185001234", "0912345678", "", date(2025, 1, 1), None,
+    ]  # fmt: skip
+    return _workbook(TITLE, [example])
