@@ -1,0 +1,421 @@
+"""The counting rules of DOMAIN.md §3, written once. Everything that counts holders, trained
+holders, vacancies, boards or teams builds on the querysets of this module, so the dashboard, the
+reports, the gaps list and course planning can never disagree.
+
+A *scope* is a set of subtrees on a date: the units placed below (or equal to) any of
+`ancestor_ids` in the tree valid on `on` (the closure table carries the dates, so this is one
+indexed join). A unit's own report uses `[unit.pk]`; the whole country uses the provinces.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from fractions import Fraction
+from functools import reduce
+from operator import or_
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from coverage.services import CoverageError
+from people.models import (
+    FAR_PAST,
+    Level,
+    Organisation,
+    OrgKind,
+    Person,
+    Position,
+    Unit,
+    UnitAncestry,
+)
+from people.text import name_sort_key
+from training.models import Target, TargetRule, TrainingRecord
+
+# The join from a position to the closure rows above its organisation's unit.
+POSITION_LINK = "organisation__unit__ancestor_links"
+BOARD_KINDS = (OrgKind.PEOPLE_INSPECTION_BOARD, OrgKind.INVESTMENT_SUPERVISION_BOARD)
+
+
+@dataclass(frozen=True)
+class RuleRole:
+    """One role a target counts, with the programmes it accepts for that role."""
+
+    id: int
+    code: str
+    label: str
+    level: str
+    single_seat: bool
+    is_head: bool
+    order: int
+    org_kinds: tuple[str, ...]
+    programme_ids: frozenset[int]
+
+
+@dataclass
+class Rules:
+    """A target version and its roles, loaded once (one query) for a whole report."""
+
+    target: Target
+    roles: dict[int, RuleRole] = field(default_factory=dict)
+
+    @property
+    def role_ids(self) -> list[int]:
+        return sorted(self.roles)
+
+    @property
+    def seat_roles(self) -> list[RuleRole]:
+        """Single-seat village roles: one seat per village (vacancies are counted on these)."""
+        found = [r for r in self.roles.values() if r.single_seat and r.level == "village"]
+        return sorted(found, key=lambda r: (r.order, r.code))
+
+    @property
+    def head_role_ids(self) -> list[int]:
+        return sorted(r.id for r in self.roles.values() if r.is_head)
+
+    @property
+    def board_kinds(self) -> list[str]:
+        kinds = {k for r in self.roles.values() for k in r.org_kinds}
+        return sorted(kinds & set(BOARD_KINDS))
+
+    def due_cutoff(self, on: date) -> date:
+        """An untrained holder is *due* when appointed on or after this day, *overdue* before.
+
+        Due while D ≤ max(deadline, start + grace), i.e. D ≤ deadline (everyone is due) or
+        start ≥ D − grace. Computed here so SQL compares a column with a constant."""
+        target = self.target
+        if target.deadline and on <= target.deadline:
+            return FAR_PAST
+        return on - timedelta(days=target.grace_days)
+
+    def due_until(self, start: date) -> date:
+        """The last day a holder appointed on `start` is still *due*."""
+        grace_end = start + timedelta(days=self.target.grace_days)
+        deadline = self.target.deadline
+        return max(deadline, grace_end) if deadline else grace_end
+
+
+def target_version(code: str, on: date) -> Target:
+    try:
+        return Target.objects.current(code, on=on)
+    except Target.DoesNotExist as e:
+        raise CoverageError(f"Không có chỉ tiêu «{code}» có hiệu lực ngày {on:%d/%m/%Y}") from e
+
+
+def load_rules(target: Target | str, on: date) -> Rules:
+    """The target version valid on `on` (when given a code) and its roles with programmes."""
+    if isinstance(target, str):
+        target = target_version(target, on)
+    rows = TargetRule.objects.filter(target=target).values_list(
+        "role_id",
+        "role__code",
+        "role__label",
+        "role__level",
+        "role__single_seat",
+        "role__is_head",
+        "role__order",
+        "role__org_kinds",
+        "programmes",
+    )
+    programmes: dict[int, set[int]] = defaultdict(set)
+    info = {}
+    for role_id, code, label, level, single, head, order, kinds, programme_id in rows:
+        info[role_id] = (code, label, level, single, head, order, tuple(kinds or ()))
+        if programme_id is not None:
+            programmes[role_id].add(programme_id)
+    rules = Rules(target=target)
+    for role_id, (code, label, level, single, head, order, kinds) in info.items():
+        rules.roles[role_id] = RuleRole(
+            role_id,
+            code,
+            label,
+            level,
+            single,
+            head,
+            order,
+            kinds,
+            frozenset(programmes[role_id]),
+        )
+    return rules
+
+
+# ---------------------------------------------------------------- trained, holders
+
+
+def trained_q(rules: Rules, on: date, *, person: str = "person_id", role: str = "role_id") -> Q:
+    """True for a position whose person holds a valid record of a programme the target accepts
+    for the position's role: completed on or before `on`, not expired on `on`, and not before the
+    target's "recognised since" date. Roles are grouped by programme set: one EXISTS per group."""
+    groups: dict[frozenset[int], list[int]] = defaultdict(list)
+    for r in rules.roles.values():
+        if r.programme_ids:
+            groups[r.programme_ids].append(r.id)
+    conditions = []
+    for programme_ids, role_ids in sorted(groups.items(), key=lambda g: sorted(g[1])):
+        records = TrainingRecord.objects.valid_on(on).filter(
+            person_id=OuterRef(person), programme_id__in=sorted(programme_ids)
+        )
+        if rules.target.recognised_since:
+            records = records.filter(completed_on__gte=rules.target.recognised_since)
+        conditions.append(Q(**{f"{role}__in": sorted(role_ids)}) & Q(Exists(records)))
+    # A target without programmes (teams) trains nobody: an always-false condition.
+    return reduce(or_, conditions) if conditions else Q(pk__in=[])
+
+
+def flag(condition: Q) -> Case:
+    """1 where `condition` holds, else 0: something SUM() can count."""
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _organisation_active(on: date) -> tuple[Q, Q]:
+    """The position's organisation is active on `on` (open ends allowed)."""
+    started = Q(organisation__start__isnull=True) | Q(organisation__start__lte=on)
+    not_ended = Q(organisation__end__isnull=True) | Q(organisation__end__gte=on)
+    return started, not_ended
+
+
+def positions_of(rules: Rules, on: date) -> QuerySet[Position]:
+    """Positions of the target's roles active on `on`, in organisations active on `on`."""
+    return (
+        Position.objects.active_on(on)
+        .filter(role_id__in=rules.role_ids)
+        .filter(*_organisation_active(on))
+    )
+
+
+def under(qs: QuerySet, link: str, ancestor_ids: list[int], on: date) -> QuerySet:
+    """Rows of `qs` whose unit (reached through the closure relation `link`) lies below one of
+    `ancestor_ids` in the tree valid on `on`. One join; `link + "__ancestor_id"` then names the
+    ancestor each row is under (the branch a child report groups by)."""
+    return qs.filter(
+        **{
+            f"{link}__ancestor_id__in": ancestor_ids,
+            f"{link}__valid_from__lte": on,
+            f"{link}__valid_to__gte": on,
+        }
+    )
+
+
+def holders_in(rules: Rules, ancestor_ids: list[int], on: date) -> QuerySet[Position]:
+    """Holders inside the scope, annotated with `branch` (which ancestor they are under),
+    `is_trained` and `is_due` (0/1; due only matters when untrained)."""
+    cutoff = rules.due_cutoff(on)
+    return under(positions_of(rules, on), POSITION_LINK, ancestor_ids, on).annotate(
+        branch=F(f"{POSITION_LINK}__ancestor_id"),
+        is_trained=flag(trained_q(rules, on)),
+        is_due=flag(Q(start__gte=cutoff)),
+    )
+
+
+def holders_queryset(*, target: Target | str, unit: Unit, on: date) -> QuerySet[Position]:
+    """Holders of `target` inside `unit` on `on`, annotated `is_trained` and `is_due` (0/1)."""
+    return holders_in(load_rules(target, on), [unit.pk], on)
+
+
+def holder_figures() -> dict:
+    """Aggregates over `holders_in` rows: the person-target figures of one scope or branch."""
+    trained, untrained = Q(is_trained=1), Q(is_trained=0)
+    return {
+        "holders": Count("pk"),
+        "trained": Count("pk", filter=trained),
+        "persons": Count("person_id", distinct=True),
+        # A person is trained when every position they hold under the target is trained.
+        "persons_untrained": Count("person_id", distinct=True, filter=untrained),
+        "due": Count("pk", filter=untrained & Q(is_due=1)),
+        "overdue": Count("pk", filter=untrained & Q(is_due=0)),
+    }
+
+
+# ---------------------------------------------------------------- villages: seats and teams
+
+
+def filled_q(role_ids: list[int], on: date) -> Q:
+    """A village (the outer row) has an active holder of one of `role_ids` in an active
+    organisation placed at the village itself."""
+    holders = (
+        Position.objects.active_on(on)
+        .filter(role_id__in=role_ids, organisation__unit_id=OuterRef("pk"))
+        .filter(*_organisation_active(on))
+    )
+    return Q(Exists(holders))
+
+
+def villages_in(ancestor_ids: list[int], on: date) -> QuerySet[Unit]:
+    """Villages active on `on` inside the scope, annotated with their `branch`."""
+    return under(
+        Unit.objects.filter(level=Level.VILLAGE), "ancestor_links", ancestor_ids, on
+    ).annotate(branch=F("ancestor_links__ancestor_id"))
+
+
+def seat_figures(rules: Rules, on: date) -> dict:
+    """Aggregates over `villages_in` rows: villages and vacant seats (one per seat role)."""
+    figures: dict = {"villages": Count("pk")}
+    for r in rules.seat_roles:
+        figures[f"vacant_{r.id}"] = Count("pk", filter=~filled_q([r.id], on))
+    return figures
+
+
+def team_figures(rules: Rules, on: date) -> dict:
+    return {
+        "villages": Count("pk"),
+        "villages_covered": Count("pk", filter=filled_q(rules.role_ids, on)),
+    }
+
+
+# ---------------------------------------------------------------- boards
+
+
+def _count_of(positions: QuerySet[Position]) -> Coalesce:
+    counted = positions.values("organisation_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def boards_in(rules: Rules, ancestor_ids: list[int], on: date) -> QuerySet[Organisation]:
+    """Active boards inside the scope: organisations of a board kind, active on `on`, with at
+    least one active member (head included). Annotated `branch`, `members`, `trained_members`,
+    `head_trained` and `is_covered` (0/1)."""
+    members = positions_of(rules, on).filter(organisation_id=OuterRef("pk"))
+    trained = members.filter(trained_q(rules, on))
+    heads = trained.filter(role_id__in=rules.head_role_ids or [0])
+    share = Fraction(rules.target.member_share).limit_denominator(1000)
+    boards = Organisation.objects.active_on(on).filter(kind__in=rules.board_kinds)
+    return (
+        under(boards, "unit__ancestor_links", ancestor_ids, on)
+        .annotate(
+            branch=F("unit__ancestor_links__ancestor_id"),
+            members=_count_of(members),
+            trained_members=_count_of(trained),
+            head_trained=flag(Q(Exists(heads))),
+        )
+        .filter(members__gt=0)
+        .annotate(
+            # trained ÷ members ≥ share, in integers: trained × q ≥ members × p.
+            trained_scaled=F("trained_members") * share.denominator,
+            members_scaled=F("members") * share.numerator,
+        )
+        .annotate(is_covered=flag(Q(head_trained=1) & Q(trained_scaled__gte=F("members_scaled"))))
+    )
+
+
+def board_figures() -> dict:
+    return {"boards": Count("pk"), "boards_covered": Count("pk", filter=Q(is_covered=1))}
+
+
+def communes_without_board_in(rules: Rules, ancestor_ids: list[int], on: date) -> QuerySet[Unit]:
+    """Communes active on `on` inside the scope without an active People's Inspection Board
+    (one with an active member): each counts as a vacant board."""
+    members = positions_of(rules, on).filter(organisation_id=OuterRef("pk"))
+    boards = Organisation.objects.active_on(on).filter(
+        unit_id=OuterRef("pk"), kind=OrgKind.PEOPLE_INSPECTION_BOARD
+    )
+    active_boards = boards.filter(Exists(members))
+    communes = Unit.objects.filter(level=Level.COMMUNE).filter(~Q(Exists(active_boards)))
+    return under(communes, "ancestor_links", ancestor_ids, on).annotate(
+        branch=F("ancestor_links__ancestor_id")
+    )
+
+
+# ---------------------------------------------------------------- named holders
+
+
+@dataclass(frozen=True)
+class Holder:
+    """An untrained holder with everything a gaps list or an invitation needs."""
+
+    person_id: int
+    full_name: str
+    sort_key: str
+    birth_date: date | None
+    citizen_id: str | None
+    role_code: str
+    role_label: str
+    position_id: int
+    organisation_id: int
+    organisation_name: str
+    village: Unit | None
+    commune: Unit | None
+    start: date
+    status: str  # "due" | "overdue"
+    days_overdue: int
+
+
+def unit_sort_key(unit: Unit | None) -> str:
+    return name_sort_key("", "", unit.name) if unit else ""
+
+
+def _ancestor_of_level(level: str, on: date) -> Subquery:
+    links = UnitAncestry.objects.filter(
+        descendant_id=OuterRef("organisation__unit_id"),
+        ancestor__level=level,
+        valid_from__lte=on,
+        valid_to__gte=on,
+    )
+    return Subquery(links.values("ancestor_id")[:1])
+
+
+def untrained_in(rules: Rules, ancestor_ids: list[int], on: date) -> list[Holder]:
+    """Untrained holders inside the scope, sorted by commune, village, then Vietnamese name
+    order. Three queries whatever the size."""
+    rows = list(
+        holders_in(rules, ancestor_ids, on)
+        .filter(is_trained=0)
+        .annotate(
+            village_id=_ancestor_of_level(Level.VILLAGE, on),
+            commune_id=_ancestor_of_level(Level.COMMUNE, on),
+        )
+        .select_related("person", "role", "organisation")
+    )
+    unit_ids = {r.village_id for r in rows} | {r.commune_id for r in rows}
+    units = Unit.objects.in_bulk([u for u in unit_ids if u])
+    holders = [_holder(rules, r, units, on) for r in rows]
+    holders.sort(key=holder_sort_key)
+    return holders
+
+
+def _holder(rules: Rules, row: Position, units: dict[int, Unit], on: date) -> Holder:
+    due_until = rules.due_until(row.start)
+    person: Person = row.person
+    return Holder(
+        person_id=person.pk,
+        full_name=person.full_name,
+        sort_key=person.sort_key,
+        birth_date=person.birth_date,
+        citizen_id=person.citizen_id,
+        role_code=row.role.code,
+        role_label=row.role.label,
+        position_id=row.pk,
+        organisation_id=row.organisation_id,
+        organisation_name=row.organisation.name,
+        village=units.get(row.village_id),  # type: ignore[attr-defined]
+        commune=units.get(row.commune_id),  # type: ignore[attr-defined]
+        start=row.start,
+        status="due" if on <= due_until else "overdue",
+        days_overdue=max((on - due_until).days, 0),
+    )
+
+
+def holder_sort_key(h: Holder) -> tuple:
+    return (
+        unit_sort_key(h.commune),
+        unit_sort_key(h.village),
+        h.sort_key,
+        h.person_id,
+        h.role_code,
+    )
+
+
+def untrained_holders(*, target: Target | str, unit: Unit, on: date) -> list[Holder]:
+    """Every untrained holder of `target` inside `unit` on `on`, due or overdue, sorted by unit
+    then Vietnamese name order (course planning and invitation gaps use this)."""
+    return untrained_in(load_rules(target, on), [unit.pk], on)
