@@ -106,7 +106,18 @@ def subtree_query() -> dict[str, float]:
     )
 
 
+def _roster_benchmarks() -> dict[str, Callable[[], dict]]:
+    """The roster import's benchmarks live beside the importer (people/roster_bench.py)."""
+    try:
+        from people.roster_bench import BENCHMARKS as roster
+    except ModuleNotFoundError as e:
+        if e.name not in ("people.roster_bench", "people.roster"):
+            raise
+        return {}
+    return roster
+
+
 BENCHMARKS: dict[str, Callable[[], dict]] = {
     "load_units_country": load_units_country,
     "subtree_query": subtree_query,
-}
+} | _roster_benchmarks()
