@@ -1,3 +1,180 @@
-from django.urls import URLPattern
+"""Certificates API: issuers, certificates (scoped), revoke/reissue, public verification."""
 
-urlpatterns: list[URLPattern] = []
+from django.http import FileResponse
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+from rest_framework.views import APIView
+
+from certificates import bulk, services
+from certificates.models import Certificate, Issuer
+from certificates.services import CertificateError
+from certificates.views import MANAGERS, client_ip
+from people.access import has_role
+
+
+class IssuerSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Issuer
+        fields = [
+            "id",
+            "code",
+            "kind",
+            "name",
+            "number_suffix",
+            "place_name",
+            "signatory_title",
+            "signatory_name",
+            "organisation",
+            "is_default",
+        ]
+
+    def get_name(self, issuer: Issuer) -> str:
+        return str(issuer)
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    verify_url = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "id",
+            "number",
+            "code",
+            "holder_name",
+            "holder_birth_date",
+            "status",
+            "verify_url",
+            "year",
+            "serial",
+            "issuer",
+            "issuer_name_printed",
+            "role_label",
+            "unit_name",
+            "programme_title",
+            "course_title",
+            "course_dates",
+            "course_place",
+            "issued_on",
+            "person",
+            "course",
+            "training_record",
+            "revoked_on",
+            "revocation_reason",
+            "superseded_by",
+        ]
+        read_only_fields = fields
+
+
+class RevokeSerializer(serializers.Serializer):
+    reason = serializers.CharField(error_messages={"required": "Phải nêu lý do thu hồi."})
+
+
+def verification_payload(certificate: Certificate) -> dict[str, object]:
+    """The public answer: the snapshot, birth year only, and what happened to it."""
+    revoked = certificate.status == Certificate.Status.REVOKED
+    return {
+        "status": certificate.status,
+        "number": certificate.number,
+        "holder_name": certificate.holder_name,
+        "birth_year": certificate.birth_year,
+        "programme": certificate.programme_title,
+        "course_dates": certificate.course_dates,
+        "issuer": certificate.issuer_name_printed,
+        "issued_on": certificate.issued_on.isoformat(),
+        "revoked_on": certificate.revoked_on.isoformat() if certificate.revoked_on else None,
+        "revocation_reason": certificate.revocation_reason if revoked else None,
+        "superseded_by": certificate.superseded_by.code if certificate.superseded_by else None,
+    }
+
+
+class IssuerViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = IssuerSerializer
+    queryset = Issuer.objects.prefetch_related("names").order_by("code")
+
+
+class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
+    """Certificates of people or courses in the caller's units."""
+
+    serializer_class = CertificateSerializer
+    filterset_fields = ["course", "issuer", "status", "year", "person"]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return Certificate.objects.visible_to(self.request.user).order_by("-year", "-serial")
+
+    def _manage(self) -> Certificate:
+        if not has_role(self.request.user, *MANAGERS):
+            raise PermissionDenied("Bạn không có quyền cấp, thu hồi giấy chứng nhận.")
+        return self.get_object()
+
+    @action(detail=True, methods=["get"])
+    def pdf(self, request: Request, pk: str | None = None) -> FileResponse:
+        certificate = self.get_object()
+        return FileResponse(
+            certificate.pdf.open("rb"),
+            content_type="application/pdf",
+            filename=bulk.file_name(certificate),
+        )
+
+    @extend_schema(request=RevokeSerializer, responses=CertificateSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, pk: str | None = None) -> Response:
+        certificate = self._manage()
+        data = RevokeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            done = services.revoke_certificate(
+                certificate=certificate, reason=data.validated_data["reason"], by=request.user
+            )
+        except CertificateError as error:
+            raise ValidationError({"detail": str(error)}) from error
+        return Response(CertificateSerializer(done).data)
+
+    @extend_schema(request=None, responses={201: CertificateSerializer})
+    @action(detail=True, methods=["post"])
+    def reissue(self, request: Request, pk: str | None = None) -> Response:
+        certificate = self._manage()
+        try:
+            new = services.reissue_certificate(certificate=certificate, by=request.user)
+        except CertificateError as error:
+            raise ValidationError({"detail": str(error)}) from error
+        return Response(CertificateSerializer(new).data, status=status.HTTP_201_CREATED)
+
+
+class VerifyView(APIView):
+    """Public, rate-limited per client IP: the status and snapshot of a certificate."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses={200: dict, 404: dict, 429: dict})
+    def get(self, request: Request, code: str) -> Response:
+        if not services.allow_verification(client_ip(request)):
+            raise Throttled(detail="Bạn tra cứu quá nhiều lần. Vui lòng thử lại sau một phút.")
+        certificate = services.verify_code(
+            code=code,
+            ip=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            channel="api",
+        )
+        if certificate is None:
+            raise NotFound(f"Không tìm thấy giấy chứng nhận có mã xác minh «{code}».")
+        return Response(verification_payload(certificate))
+
+
+router = SimpleRouter()
+router.register("issuers", IssuerViewSet, basename="issuer")
+router.register("certificates", CertificateViewSet, basename="certificate")
+
+urlpatterns = [
+    path("verify/<str:code>/", VerifyView.as_view(), name="certificate-verify"),
+    *router.urls,
+]

@@ -1,0 +1,295 @@
+"""Issuing, revoking and reissuing certificates; the public verification look-up."""
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Min, Q
+from django.utils import timezone
+
+from certificates.models import Certificate, Issuer, NumberCounter, Verification
+from certificates.pdf import render_certificate
+from config.dates import show
+from people.models import Person, Position
+
+logger = logging.getLogger(__name__)
+
+# Public look-ups allowed per client IP per minute.
+VERIFY_RATE = 30
+
+
+class CertificateError(Exception):
+    """A certificate operation that cannot be done, with a message fit for the user."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a certificate is issued for: a training record, an enrolment, or both."""
+
+    person: Person
+    programme: object
+    course: object | None
+    enrollment: object | None
+    record: object | None
+
+
+def issue_certificate(
+    *, record: object = None, enrollment: object = None, issuer: Issuer, by: object = None
+) -> Certificate:
+    """Number, snapshot, render and store a certificate for a completed training."""
+    source = _source(record=record, enrollment=enrollment)
+    try:
+        with transaction.atomic():
+            return _issue(source=source, issuer=issuer, by=by)
+    except IntegrityError as error:
+        # A concurrent issue for the same enrolment won the race; the numbering rolled back.
+        raise CertificateError("Giấy chứng nhận cho lượt học này vừa được cấp.") from error
+
+
+def issue_for_course(*, course: object) -> list[Certificate]:
+    """Certificates for every completed enrolment of a course that has none yet (called by
+    training.services.close_course after commit). Each certificate is its own transaction."""
+    from training.models import Enrollment
+
+    if not course.programme.has_certificate:
+        return []
+    issuer = issuer_for_course(course)
+    if issuer is None:
+        logger.warning("No issuer for course %s: no certificates issued", course.pk)
+        return []
+    pending = (
+        Enrollment.objects.filter(course=course, status=Enrollment.Status.COMPLETED)
+        .filter(certificates__isnull=True)
+        .select_related("person", "record", "course__programme")
+        .order_by("person__sort_key", "pk")
+    )
+    return [
+        issue_certificate(enrollment=e, record=getattr(e, "record", None), issuer=issuer)
+        for e in pending
+    ]
+
+
+def issuer_for_course(course: object) -> Issuer | None:
+    """The organiser's own issuing body if it has one, else the default issuer."""
+    found = None
+    if course.organiser_id:
+        found = Issuer.objects.filter(organisation_id=course.organiser_id).first()
+    return found or Issuer.objects.filter(is_default=True).first()
+
+
+def revoke_certificate(*, certificate: Certificate, reason: str, by: object) -> Certificate:
+    """Revoke (thu hồi) a valid certificate, keeping it and saying why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError("Phải nêu lý do thu hồi.")
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if locked.status != Certificate.Status.VALID:
+            raise CertificateError(f"Giấy chứng nhận {locked.number} không còn hiệu lực.")
+        locked.status = Certificate.Status.REVOKED
+        locked.revoked_on = timezone.localdate()
+        locked.revocation_reason = reason
+        locked.revoked_by = by if getattr(by, "pk", None) else None
+        locked.save(update_fields=["status", "revoked_on", "revocation_reason", "revoked_by"])
+    return locked
+
+
+def reissue_certificate(*, certificate: Certificate, by: object = None) -> Certificate:
+    """Issue a new certificate (new number, current data) that supersedes a valid one."""
+    if certificate.training_record_id is None and certificate.enrollment_id is None:
+        raise CertificateError("Không xác định được kết quả tập huấn để cấp lại.")
+    source = _source(record=certificate.training_record, enrollment=certificate.enrollment)
+    with transaction.atomic():
+        old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if old.status != Certificate.Status.VALID:
+            raise CertificateError(f"Chỉ cấp lại được giấy còn hiệu lực ({old.number}).")
+        old.status = Certificate.Status.SUPERSEDED
+        old.save(update_fields=["status"])
+        new = _issue(source=source, issuer=old.issuer, by=by)
+        old.superseded_by = new
+        old.save(update_fields=["superseded_by"])
+    certificate.refresh_from_db()
+    return new
+
+
+def _source(*, record: object, enrollment: object) -> Source:
+    from training.models import Enrollment, TrainingRecord
+
+    if record is None and enrollment is None:
+        raise CertificateError("Cần có kết quả tập huấn hoặc lượt học để cấp giấy chứng nhận.")
+    if record is None:
+        record = TrainingRecord.objects.filter(enrollment=enrollment).first()
+    if enrollment is None and record.enrollment_id:
+        enrollment = record.enrollment
+    if record is None and enrollment.status != Enrollment.Status.COMPLETED:
+        raise CertificateError(f"{enrollment.person} chưa hoàn thành lớp học.")
+    programme = record.programme if record is not None else enrollment.course.programme
+    if not programme.has_certificate:
+        raise CertificateError(f"Chương trình «{programme.title}» không cấp giấy chứng nhận.")
+    course = enrollment.course if enrollment is not None else record.course
+    person = enrollment.person if enrollment is not None else record.person
+    return Source(person, programme, course, enrollment, record)
+
+
+def _issue(*, source: Source, issuer: Issuer, by: object) -> Certificate:
+    _refuse_duplicate(source)
+    today = timezone.localdate()
+    serial = _next_serial(issuer, today.year)
+    certificate = Certificate(
+        issuer=issuer,
+        year=today.year,
+        serial=serial,
+        number=issuer.format_number(serial),
+        issued_on=today,
+        issued_by=by if getattr(by, "pk", None) else None,
+        **_snapshot(source, issuer, today),
+    )
+    certificate.pdf.save(
+        f"{certificate.code}.pdf", ContentFile(render_certificate(certificate)), save=False
+    )
+    certificate.save()
+    return certificate
+
+
+def _refuse_duplicate(source: Source) -> None:
+    match = Q(pk__in=[])
+    if source.enrollment is not None:
+        match |= Q(enrollment=source.enrollment)
+    if source.record is not None:
+        match |= Q(training_record=source.record)
+    existing = Certificate.objects.filter(match, status=Certificate.Status.VALID).first()
+    if existing is not None:
+        raise CertificateError(
+            f"{source.person} đã có giấy chứng nhận số {existing.number} cho chương trình này."
+        )
+
+
+def _next_serial(issuer: Issuer, year: int) -> int:
+    """Take the next number of `issuer` in `year`, holding the counter's row lock until the
+    transaction ends: no gaps (a failed issue rolls the counter back) and no duplicates."""
+    counter = NumberCounter.objects.select_for_update().filter(issuer=issuer, year=year).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                NumberCounter.objects.create(issuer=issuer, year=year, last_number=0)
+        except IntegrityError:
+            pass  # another transaction created it first; its row lock now queues us
+        counter = NumberCounter.objects.select_for_update().get(issuer=issuer, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def _snapshot(source: Source, issuer: Issuer, day: date) -> dict[str, object]:
+    person, course = source.person, source.course
+    name = issuer.name_on(day)
+    role_label, unit_name = _role_and_unit(source)
+    return {
+        "person": person,
+        "enrollment": source.enrollment,
+        "training_record": source.record,
+        "course": course,
+        "holder_name": person.full_name,
+        "holder_birth_date": person.birth_date,
+        "role_label": role_label,
+        "unit_name": unit_name,
+        "programme_title": source.programme.title,
+        "course_title": course.title if course is not None else "",
+        "course_dates": _course_dates(source),
+        "course_place": course.venue if course is not None else "",
+        "issuer_name_printed": name.name,
+        "issuer_header_printed": name.header_text(),
+        "signatory_title": issuer.signatory_title,
+        "signatory_name": issuer.signatory_name,
+    }
+
+
+def _role_and_unit(source: Source) -> tuple[str, str]:
+    if source.enrollment is not None and (
+        source.enrollment.role_label or source.enrollment.unit_name
+    ):
+        return source.enrollment.role_label, source.enrollment.unit_name
+    day = source.record.completed_on if source.record is not None else timezone.localdate()
+    position = (
+        Position.objects.active_on(day)
+        .filter(person=source.person)
+        .select_related("role", "organisation")
+        .order_by("start", "pk")
+        .first()
+    )
+    return (position.role.label, position.organisation.name) if position else ("", "")
+
+
+def _course_dates(source: Source) -> str:
+    """'từ ngày 03/02/2026 đến ngày 05/02/2026', or one day, from the sessions or the record."""
+    if source.course is not None:
+        span = source.course.sessions.aggregate(first=Min("starts_at"), last=Max("ends_at"))
+        if span["first"]:
+            first = timezone.localdate(span["first"])
+            last = timezone.localdate(span["last"])
+            if first == last:
+                return f"ngày {show(first)}"
+            return f"từ ngày {show(first)} đến ngày {show(last)}"
+    if source.record is not None:
+        return f"ngày {show(source.record.completed_on)}"
+    return ""
+
+
+# --- Public verification -------------------------------------------------------------------
+
+
+def allow_verification(ip: str | None) -> bool:
+    """Fixed one-minute window per client IP in the cache; False once over the limit."""
+    key = f"certificates:verify:{ip or 'unknown'}:{int(timezone.now().timestamp() // 60)}"
+    if cache.add(key, 1, timeout=70):
+        return True
+    try:
+        return cache.incr(key) <= VERIFY_RATE
+    except ValueError:
+        cache.set(key, 1, timeout=70)
+        return True
+
+
+def verify_code(*, code: str, ip: str | None, user_agent: str, channel: str) -> Certificate | None:
+    """The certificate with this code (or None), logging the look-up whatever the answer."""
+    code = (code or "").strip().upper()[:100]
+    found = Certificate.objects.select_related("issuer", "superseded_by").filter(code=code).first()
+    _log(found, code, ip, user_agent, channel)
+    return found
+
+
+def find_by_number(
+    *, number: str, birth_date: date, ip: str | None, user_agent: str
+) -> Certificate | None:
+    """Look a certificate up by its number and the holder's birth date (latest year first)."""
+    cleaned = _clean_number(number)
+    found = (
+        Certificate.objects.select_related("issuer", "superseded_by")
+        .filter(number__iexact=cleaned, holder_birth_date=birth_date)
+        .order_by("-year")
+        .first()
+    )
+    _log(found, f"{cleaned} {birth_date:%d/%m/%Y}", ip, user_agent, "number")
+    return found
+
+
+def _clean_number(number: str) -> str:
+    text = (number or "").strip()
+    for prefix in ("Số:", "số:", "SỐ:", "Số", "số", "SỐ"):
+        if text.startswith(prefix):
+            return text[len(prefix) :].strip()
+    return text
+
+
+def _log(found: Certificate | None, code: str, ip: str | None, agent: str, channel: str) -> None:
+    Verification.objects.create(
+        certificate=found,
+        code=code[:100],
+        ip=ip or None,
+        user_agent=(agent or "")[:300],
+        channel=channel,
+        found=found is not None,
+    )
