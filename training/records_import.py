@@ -132,6 +132,7 @@ def _parse_row(number: int, cells: dict[str, Any], problems: list[Problem]) -> R
     )
     if row.citizen_id and not (len(row.citizen_id) in (9, 12) and row.citizen_id.isdigit()):
         problems.append(Problem(number, CID, "Số CCCD phải gồm 12 chữ số (hoặc CMND 9 chữ số)"))
+        row.citizen_id, row.full_name = "", ""  # reported once; do not look it up
     elif not row.citizen_id and (not row.full_name or _text(cells.get(BIRTH)) == ""):
         problems.append(Problem(number, CID, "thiếu Số CCCD, hoặc Họ và tên và Ngày sinh"))
     if not row.programme_code:
