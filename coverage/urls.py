@@ -1,4 +1,16 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from coverage import views
 
 app_name = "coverage"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("ty-le/", views.dashboard, name="dashboard"),
+    path("ty-le/danh-sach/", views.gap_list, name="gaps"),
+    path("ty-le/bao-cao.xlsx", views.report_xlsx, name="report_xlsx"),
+    path("ty-le/bao-cao.csv", views.report_csv, name="report_csv"),
+    path("ty-le/chot/", views.freeze, name="freeze"),
+    path("ty-le/da-chot/", views.frozen_list, name="frozen_list"),
+    path("ty-le/da-chot/<int:pk>/", views.frozen_compare, name="frozen_compare"),
+    path("ty-le/chi-tieu/", views.indicators, name="indicators"),
+    path("ty-le/chi-tieu/nhap/", views.indicator_import, name="indicator_import"),
+]

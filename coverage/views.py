@@ -1,0 +1,729 @@
+"""The Commission's pages: the dashboard, the named lists behind every number, reports,
+frozen reports and the resolution's other indicators."""
+
+import calendar
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Count, Max
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from config.dates import formal, parse_date, show
+from coverage import svg
+from coverage.models import FrozenReport, Indicator, IndicatorValue
+from coverage.services import (
+    TARGET_CODES,
+    CoverageError,
+    freeze_report,
+    import_indicator_values,
+    record_indicator_value,
+)
+from people.access import can_see_unit, has_role, is_unrestricted
+from people.models import REFORM_DATE, Grant, Level, Position, Unit, UnitAncestry
+
+# Short names for charts, sheet names and tabs; the full title comes from the Target row.
+SHORT = {
+    "nq33-agency": "Cơ quan, đơn vị",
+    "nq33-front": "MTTQ, đoàn thể",
+    "nq33-village": "Thôn, tổ dân phố",
+    "nq33-boards": "Ban TTND, Ban GSĐTCĐ",
+    "nq33-teams": "Tổ dân vận",
+}
+KINDS = {
+    "untrained": "Chưa tập huấn",
+    "due": "Chưa tập huấn, còn trong hạn",
+    "overdue": "Chưa tập huấn, đã quá hạn",
+    "vacant": "Chức danh, ban còn trống",
+    "boards": "Ban chưa đạt",
+    "villages": "Thôn, tổ dân phố chưa có tổ trưởng tổ dân vận",
+}
+TREND_MONTHS = 24
+TREND_CACHE_SECONDS = 60 * 60
+PAGE_SIZE = 50
+
+
+def percent_text(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}".replace(".", ",") + "%"
+
+
+# ---- Which unit, which day --------------------------------------------------------------------
+
+
+@dataclass
+class Scope:
+    unit: Unit
+    on: date
+    area_of: Unit | None = None
+    notices: list[str] = field(default_factory=list)
+
+    def query(self, **extra: Any) -> str:
+        params = {"unit": self.unit.pk, "as_of": show(self.on)}
+        if self.area_of:
+            params["area_of"] = self.area_of.pk
+        params.update({k: v for k, v in extra.items() if v is not None})
+        return urlencode(params)
+
+
+def _as_of(request: HttpRequest, notices: list[str]) -> date:
+    raw = request.GET.get("as_of") or request.GET.get("as_of_iso")
+    if not raw:
+        return date.today()
+    try:
+        return parse_date(raw)
+    except ValueError as e:
+        notices.append(str(e))
+        return date.today()
+
+
+def _default_unit(user: Any, on: date) -> Unit:
+    if is_unrestricted(user):
+        units = Unit.objects.filter(level=Level.PROVINCE)
+    else:
+        units = Unit.objects.filter(pk__in=Grant.objects.filter(user=user).values("unit_id"))
+    unit = units.active_on(on).order_by("code", "pk").first() or units.order_by("pk").first()
+    if unit is None:
+        raise Http404("Bạn chưa được phân quyền đơn vị nào")
+    return unit
+
+
+def _counterpart(unit: Unit, on: date) -> Unit | None:
+    """The unit standing for `unit` on a day it did not exist: its successor or predecessor."""
+    if unit.valid_to and on > unit.valid_to:
+        link = unit.successor_links.select_related("new").order_by("-is_default", "pk").first()
+        return link.new if link else None
+    links = list(unit.predecessor_links.select_related("old")[:2])
+    if len(links) == 1:
+        return links[0].old
+    if links:
+        parent = UnitAncestry.objects.filter(descendant=links[0].old, depth=1).first()
+        return parent.ancestor if parent else links[0].old
+    return None
+
+
+def _unit_on(request: HttpRequest, on: date, notices: list[str]) -> Unit:
+    raw = request.GET.get("unit")
+    if not raw:
+        return _default_unit(request.user, on)
+    if not raw.isdigit():
+        raise Http404("Không có đơn vị này")
+    unit = get_object_or_404(Unit, pk=raw)
+    if not can_see_unit(request.user, unit):
+        raise Http404("Không có đơn vị này")
+    if not unit.is_active_on(on):
+        other = _counterpart(unit, on)
+        if other and can_see_unit(request.user, other):
+            notices.append(f"{unit.name} không tồn tại vào ngày {show(on)}; hiển thị {other.name}.")
+            return other
+        notices.append(f"{unit.name} không tồn tại vào ngày {show(on)}.")
+    return unit
+
+
+def _area_of(request: HttpRequest, on: date, notices: list[str]) -> Unit | None:
+    raw = request.GET.get("area_of")
+    if not raw or not raw.isdigit():
+        return None
+    old = get_object_or_404(Unit, pk=raw, edition=Unit.Edition.LEGACY)
+    if not can_see_unit(request.user, old):
+        raise Http404("Không có đơn vị này")
+    return old
+
+
+def scope_of(request: HttpRequest) -> Scope:
+    notices: list[str] = []
+    on = _as_of(request, notices)
+    unit = _unit_on(request, on, notices)
+    return Scope(unit=unit, on=on, area_of=_area_of(request, on, notices), notices=notices)
+
+
+# ---- Figures ----------------------------------------------------------------------------------
+
+
+def report_for(code: str, scope: Scope, on: date | None = None) -> dict[str, Any]:
+    from coverage.report import coverage_report
+
+    # With `area_of` the engine reports the former unit's area (the old unit itself before
+    # 1/7/2025, the new communes descending from it after) and ignores `unit`.
+    return coverage_report(
+        target_code=code, unit=scope.unit, on=on or scope.on, area_of=scope.area_of
+    )
+
+
+def targets_on(day: date) -> dict[str, Any]:
+    from training.models import Target
+
+    found: dict[str, Any] = {}
+    for target in Target.objects.valid_on(day).filter(code__in=TARGET_CODES).order_by("valid_from"):
+        found[target.code] = target
+    return found
+
+
+def denominators(report: dict[str, Any]) -> tuple[int, int]:
+    """(numerator, denominator) of a report's percent, whatever it counts."""
+    if "boards" in report:
+        return report.get("boards_covered") or 0, report.get("boards") or 0
+    if "villages" in report:
+        return report.get("villages_covered") or 0, report.get("villages") or 0
+    return report.get("trained") or 0, report.get("holders") or 0
+
+
+def child_units(unit: Unit, on: date) -> list[Unit]:
+    return list(
+        Unit.objects.filter(
+            ancestor_links__ancestor=unit,
+            ancestor_links__depth=1,
+            ancestor_links__valid_from__lte=on,
+            ancestor_links__valid_to__gte=on,
+        )
+    )
+
+
+def _child_index(units: list[Unit]) -> dict[Any, Unit]:
+    index: dict[Any, Unit] = {}
+    for u in units:
+        index[("id", u.pk)] = u
+        index[("name", u.name)] = u
+        if u.code:
+            index[("code", u.code)] = u
+    return index
+
+
+def child_unit(child: dict[str, Any], index: dict[Any, Unit]) -> Unit | None:
+    """The Unit behind a child row of a report (rows carry code and name; villages no code)."""
+    info = child.get("unit") or {}
+    for key in (("id", info.get("id")), ("code", info.get("code")), ("name", info.get("name"))):
+        if key[1] and key in index:
+            return index[key]
+    return None
+
+
+# ---- Trend: a report per month end, cached for the past -----------------------------------
+
+
+def month_ends(on: date, count: int = TREND_MONTHS) -> list[date]:
+    """`count` points ending at `on`: the month ends before it, then `on` itself."""
+    points = [on]
+    day = on.replace(day=1) - timedelta(days=1)
+    while len(points) < count:
+        points.append(day)
+        day = day.replace(day=1) - timedelta(days=1)
+    return list(reversed(points))
+
+
+def registry_stamp() -> str:
+    """Changes when positions or training records are added or removed (cheap, two queries)."""
+    from training.models import TrainingRecord
+
+    a = Position.objects.aggregate(n=Count("pk"), m=Max("pk"))
+    b = TrainingRecord.objects.aggregate(n=Count("pk"), m=Max("pk"))
+    return f"{a['n']}.{a['m']}.{b['n']}.{b['m']}"
+
+
+def _trend_point(code: str, scope: Scope, day: date, stamp: str) -> float | None:
+    area = scope.area_of.pk if scope.area_of else ""
+    key = hashlib.sha1(f"cov:{code}:{scope.unit.pk}:{area}:{day}:{stamp}".encode()).hexdigest()
+    cached = cache.get(key, "miss")
+    if cached != "miss":
+        return cached
+    value = None
+    if scope.area_of is not None or scope.unit.is_active_on(day):
+        value = report_for(code, scope, on=day)["percent"]
+    if day < date.today():
+        cache.set(key, value, TREND_CACHE_SECONDS)
+    return value
+
+
+def trend_svg(scope: Scope) -> str:
+    days = month_ends(scope.on)
+    stamp = registry_stamp()
+    series = [
+        svg.Series(SHORT[code], [_trend_point(code, scope, d, stamp) for d in days])
+        for code in TARGET_CODES
+    ]
+    labels = [f"{d:%m/%y}" for d in days]
+    return svg.line_chart(series, labels=labels, title="Tỷ lệ tập huấn theo tháng (%)")
+
+
+# ---- Dashboard ------------------------------------------------------------------------------
+
+
+def _links(code: str, scope: Scope, report: dict[str, Any]) -> dict[str, str]:
+    base = reverse("coverage:gaps")
+
+    def link(kind: str) -> str:
+        return f"{base}?{scope.query(target=code, kind=kind)}"
+
+    if "boards" in report:
+        return {
+            "numerator": link("boards"),
+            "denominator": link("boards"),
+            "vacant": link("vacant"),
+        }
+    if "villages" in report:
+        return {"numerator": link("villages"), "denominator": link("villages")}
+    untrained = link("untrained")
+    return {
+        "numerator": untrained,
+        "denominator": untrained,
+        "due": link("due"),
+        "overdue": link("overdue"),
+        "vacant": link("vacant"),
+        "persons": untrained,
+    }
+
+
+def _bars(code: str, scope: Scope, report: dict[str, Any], index: dict[Any, Unit]) -> str:
+    bars = []
+    for child in report.get("children") or []:
+        unit = child_unit(child, index)
+        num, den = denominators(child)
+        href = ""
+        if unit is not None:
+            href = (
+                reverse("coverage:dashboard") + "?" + Scope(unit, scope.on, scope.area_of).query()
+            )
+        name = (child.get("unit") or {}).get("name", "")
+        bars.append(svg.Bar(name, child.get("percent"), f"{num}/{den}", href))
+    bars.sort(key=lambda b: (b.percent is None, b.percent or 0.0, b.label))
+    return svg.bar_chart(bars, title=f"{SHORT[code]}: tỷ lệ theo đơn vị trực thuộc")
+
+
+def target_cards(scope: Scope) -> list[dict[str, Any]]:
+    targets = targets_on(scope.on)
+    index = _child_index(child_units(scope.unit, scope.on))
+    cards = []
+    for code in TARGET_CODES:
+        report = report_for(code, scope)
+        num, den = denominators(report)
+        target = targets.get(code)
+        cards.append(
+            {
+                "code": code,
+                "short": SHORT[code],
+                "title": target.title if target else SHORT[code],
+                "deadline": show(target.deadline) if target else "",
+                "report": report,
+                "percent": percent_text(report.get("percent")),
+                "persons_percent": percent_text(report.get("persons_percent")),
+                "low": (report.get("percent") or 0) < 100,
+                "numerator": num,
+                "denominator": den,
+                "links": _links(code, scope, report),
+                "chart": _bars(code, scope, report, index) if report.get("children") else "",
+                "csv": reverse("coverage:report_csv") + "?" + scope.query(target=code),
+            }
+        )
+    return cards
+
+
+def indicator_rows(unit: Unit, year: int) -> list[dict[str, Any]]:
+    values = IndicatorValue.objects.filter(unit=unit, year=year).select_related("indicator")
+    by_indicator: dict[int, dict[Any, IndicatorValue]] = {}
+    for v in values:
+        by_indicator.setdefault(v.indicator_id, {})[v.quarter] = v
+    rows = []
+    for ind in Indicator.objects.all():
+        found = by_indicator.get(ind.pk, {})
+        cells = [found.get(q) for q in (None, 1, 2, 3, 4)]
+        rows.append({"indicator": ind, "cells": cells})
+    return rows
+
+
+def _breadcrumb(unit: Unit, on: date, user: Any) -> list[Unit]:
+    links = (
+        UnitAncestry.objects.filter(descendant=unit, valid_from__lte=on, valid_to__gte=on)
+        .select_related("ancestor")
+        .order_by("-depth")
+    )
+    visible = [a.ancestor for a in links if a.depth and can_see_unit(user, a.ancestor)]
+    return visible
+
+
+def _choices(user: Any, on: date) -> tuple[list[Unit], list[Unit]]:
+    """Units for the unit picker, and former units for the 'area of' picker."""
+    if is_unrestricted(user):
+        mine = Unit.objects.filter(level=Level.PROVINCE)
+    else:
+        mine = Unit.objects.filter(pk__in=Grant.objects.filter(user=user).values("unit_id"))
+    former = (
+        Unit.objects.visible_to(user)
+        .filter(edition=Unit.Edition.LEGACY, level__in=[Level.PROVINCE, Level.DISTRICT])
+        .order_by("level", "name")
+    )
+    return list(mine.order_by("level", "name")), list(former) if on >= REFORM_DATE else []
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request)
+    units, former = _choices(request.user, scope.on)
+    context = {
+        "scope": scope,
+        "as_of_text": show(scope.on),
+        "as_of_formal": formal(scope.on),
+        "cards": target_cards(scope),
+        "trend": trend_svg(scope),
+        "indicators": indicator_rows(scope.unit, scope.on.year),
+        "breadcrumb": _breadcrumb(scope.unit, scope.on, request.user),
+        "units": units,
+        "former": former,
+        "query": scope.query(),
+        "may_freeze": is_unrestricted(request.user)
+        or has_role(request.user, Grant.Role.COMMISSION, Grant.Role.ADMINISTRATOR),
+        "targets": [(c, SHORT[c]) for c in TARGET_CODES],
+    }
+    return render(request, "coverage/dashboard.html", context)
+
+
+# ---- The named lists behind the numbers -------------------------------------------------------
+
+
+def gap_rows(code: str, scope: Scope, kind: str) -> list[dict[str, Any]]:
+    """Rows of the engine's gap list that belong to `kind`, in its order (unit, then name)."""
+    from coverage.gaps import gaps
+
+    if scope.area_of is not None:
+        rows = gaps(target_code=code, unit=scope.unit, on=scope.on, area_of=scope.area_of)
+    else:
+        rows = gaps(target_code=code, unit=scope.unit, on=scope.on)
+    return [r for r in rows if row_matches(r, kind)]
+
+
+def row_kind(row: dict[str, Any]) -> str:
+    return str(row.get("kind") or row.get("gap") or "")
+
+
+def row_matches(row: dict[str, Any], kind: str) -> bool:
+    if kind == "all":
+        return True
+    found = row_kind(row)
+    status = str(row.get("status") or "")
+    if kind == "untrained":
+        return found in ("untrained", "due", "overdue") or status in ("due", "overdue")
+    if kind in ("due", "overdue"):
+        return found == kind or status == kind
+    if kind == "boards":
+        return found in ("board", "boards", "uncovered_board", "board_member")
+    if kind == "villages":
+        return found in ("village", "villages", "no_team_head")
+    return found in (kind, "vacant_seat", "vacant_board")
+
+
+GAP_COLUMNS = [
+    ("full_name", "Họ và tên"),
+    ("name", "Họ và tên"),
+    ("birth_date", "Ngày sinh"),
+    ("citizen_id", "Số CCCD"),
+    ("role", "Chức danh"),
+    ("organisation", "Tổ chức"),
+    ("board", "Ban"),
+    ("village", "Thôn, tổ dân phố"),
+    ("commune", "Xã, phường"),
+    ("start", "Bổ nhiệm từ"),
+    ("appointed_on", "Bổ nhiệm từ"),
+    ("status", "Tình trạng"),
+    ("days_overdue", "Số ngày quá hạn"),
+    ("members", "Thành viên chưa tập huấn"),
+    ("note", "Ghi chú"),
+]
+STATUS_TEXT = {"due": "Trong hạn", "overdue": "Quá hạn", "vacant": "Còn trống"}
+
+
+def cell_text(key: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return show(value)
+    if key == "birth_date" and isinstance(value, str) and len(value) == 10 and value[4] == "-":
+        return show(date.fromisoformat(value))
+    if key in ("start", "appointed_on") and isinstance(value, str) and len(value) == 10:
+        try:
+            return show(date.fromisoformat(value))
+        except ValueError:
+            return value
+    if key == "status":
+        return STATUS_TEXT.get(str(value), str(value))
+    if isinstance(value, dict):
+        return str(value.get("name") or value.get("label") or "")
+    if isinstance(value, list | tuple):
+        return "; ".join(cell_text(key, v) for v in value)
+    return str(value)
+
+
+def table_of(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
+    """Headers and text cells of gap rows, only the columns that the rows carry."""
+    keys, seen_titles = [], set()
+    for key, title in GAP_COLUMNS:
+        if any(r.get(key) not in (None, "", []) for r in rows) and title not in seen_titles:
+            keys.append((key, title))
+            seen_titles.add(title)
+    body = [[cell_text(k, r.get(k)) for k, _ in keys] for r in rows]
+    return [t for _, t in keys], body
+
+
+@login_required
+def gap_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request)
+    code = request.GET.get("target", "")
+    kind = request.GET.get("kind", "untrained")
+    if code not in TARGET_CODES or kind not in KINDS:
+        raise Http404("Không có danh sách này")
+    headers, body = table_of(gap_rows(code, scope, kind))
+    page = Paginator(body, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "scope": scope,
+        "code": code,
+        "short": SHORT[code],
+        "kind": kind,
+        "kind_text": KINDS[kind],
+        "headers": headers,
+        "page": page,
+        "as_of_text": show(scope.on),
+        "query": scope.query(target=code, kind=kind),
+        "back": reverse("coverage:dashboard") + "?" + scope.query(),
+    }
+    return render(request, "coverage/gaps.html", context)
+
+
+# ---- Downloads --------------------------------------------------------------------------------
+
+
+def _filename(scope: Scope, ext: str, code: str = "") -> str:
+    name = scope.unit.code or str(scope.unit.pk)
+    return f"bao-cao-tap-huan-{code + '-' if code else ''}{name}-{scope.on:%Y%m%d}.{ext}"
+
+
+def sections_for(scope: Scope, codes: list[str], *, with_gaps: bool) -> list[Any]:
+    from coverage.xlsx import Section
+
+    targets = targets_on(scope.on)
+    sections = []
+    for code in codes:
+        target = targets.get(code)
+        section = Section(
+            code=code,
+            short=SHORT[code],
+            title=target.title if target else SHORT[code],
+            deadline=target.deadline if target else None,
+            report=report_for(code, scope),
+        )
+        if with_gaps:
+            section.gap_headers, section.gap_rows = table_of(gap_rows(code, scope, "all"))
+        sections.append(section)
+    return sections
+
+
+def _report_name(scope: Scope, sections: list[Any]) -> str:
+    return str((sections[0].report.get("unit") or {}).get("name") or scope.unit.name)
+
+
+@login_required
+def report_xlsx(request: HttpRequest) -> HttpResponse:
+    from coverage.xlsx import build_workbook
+
+    scope = scope_of(request)
+    code = request.GET.get("target") or ""
+    codes = [code] if code in TARGET_CODES else list(TARGET_CODES)
+    sections = sections_for(scope, codes, with_gaps=True)
+    data = build_workbook(sections=sections, unit_name=_report_name(scope, sections), on=scope.on)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(scope, "xlsx", code)}"'
+    return response
+
+
+@login_required
+def report_csv(request: HttpRequest) -> HttpResponse:
+    from coverage.xlsx import build_csv
+
+    scope = scope_of(request)
+    code = request.GET.get("target") or ""
+    codes = [code] if code in TARGET_CODES else list(TARGET_CODES)
+    sections = sections_for(scope, codes, with_gaps=False)
+    text = build_csv(sections=sections, unit_name=_report_name(scope, sections), on=scope.on)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(scope, "csv", code)}"'
+    return response
+
+
+# ---- Frozen reports -------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def freeze(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request)
+    try:
+        frozen = freeze_report(
+            target_code=request.POST.get("target", ""),
+            unit=scope.unit,
+            on=scope.on,
+            by=request.user,
+            note=request.POST.get("note", ""),
+        )
+    except CoverageError as e:
+        messages.error(request, str(e))
+        return redirect(reverse("coverage:dashboard") + "?" + scope.query())
+    messages.success(request, f"Đã chốt báo cáo {SHORT[frozen.target_code]} ngày {show(scope.on)}")
+    return redirect("coverage:frozen_compare", pk=frozen.pk)
+
+
+def _visible_frozen(user: Any) -> Any:
+    found = FrozenReport.objects.select_related("unit", "frozen_by")
+    if is_unrestricted(user):
+        return found
+    from people.access import visible_unit_ids
+
+    return found.filter(unit_id__in=visible_unit_ids(user))
+
+
+@login_required
+def frozen_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(_visible_frozen(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "coverage/frozen_list.html", {"page": page, "short": SHORT})
+
+
+FIGURE_KEYS = [
+    ("holders", "Số người giữ chức danh"),
+    ("trained", "Đã tập huấn"),
+    ("boards", "Số ban"),
+    ("boards_covered", "Số ban đạt"),
+    ("villages", "Số thôn, tổ dân phố"),
+    ("villages_covered", "Có tổ trưởng tổ dân vận"),
+    ("percent", "Tỷ lệ (%)"),
+    ("due", "Trong hạn"),
+    ("overdue", "Quá hạn"),
+    ("vacant", "Còn trống"),
+]
+
+
+def _unit_key(row: dict[str, Any]) -> tuple[str, str]:
+    info = row.get("unit") or {}
+    return (str(info.get("code") or ""), str(info.get("name") or ""))
+
+
+def compare_rows(frozen: dict[str, Any], live: dict[str, Any]) -> tuple[list, list]:
+    """Per unit row (the unit, then its children): frozen and live values, differences marked."""
+    keys = [(k, t) for k, t in FIGURE_KEYS if k in frozen or k in live]
+    live_children = {_unit_key(c): c for c in live.get("children") or []}
+    pairs = [(frozen, live)]
+    pairs += [(c, live_children.pop(_unit_key(c), {})) for c in frozen.get("children") or []]
+    pairs += [({}, c) for c in live_children.values()]
+    rows = []
+    for old, new in pairs:
+        info = (old or new).get("unit") or {}
+        cells = [
+            {"frozen": old.get(k), "live": new.get(k), "changed": old.get(k) != new.get(k)}
+            for k, _ in keys
+        ]
+        rows.append(
+            {
+                "name": info.get("name", ""),
+                "cells": cells,
+                "changed": any(c["changed"] for c in cells),
+            }
+        )
+    return [t for _, t in keys], rows
+
+
+@login_required
+def frozen_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    frozen = get_object_or_404(_visible_frozen(request.user), pk=pk)
+    from coverage.report import coverage_report
+
+    live = coverage_report(target_code=frozen.target_code, unit=frozen.unit, on=frozen.as_of)
+    headers, rows = compare_rows(frozen.figures, live)
+    context = {
+        "frozen": frozen,
+        "short": SHORT.get(frozen.target_code, frozen.target_code),
+        "headers": headers,
+        "rows": rows,
+        "changed": sum(r["changed"] for r in rows),
+        "as_of_text": show(frozen.as_of),
+    }
+    return render(request, "coverage/frozen_compare.html", context)
+
+
+# ---- Indicators -----------------------------------------------------------------------------
+
+
+def _indicator_form_values(request: HttpRequest) -> dict[str, Any]:
+    from decimal import Decimal, InvalidOperation
+
+    post = request.POST
+    try:
+        indicator = Indicator.objects.get(pk=post.get("indicator"))
+        unit = Unit.objects.get(pk=post.get("unit"))
+        year = int(post.get("year", ""))
+        quarter = int(post["quarter"]) if post.get("quarter") else None
+        value = Decimal(post.get("value", "").replace(",", ".").replace("%", "").strip())
+    except (Indicator.DoesNotExist, Unit.DoesNotExist, ValueError, InvalidOperation):
+        raise CoverageError("Hãy chọn chỉ tiêu, đơn vị, ghi năm và giá trị bằng số") from None
+    return {
+        "indicator": indicator,
+        "unit": unit,
+        "year": year,
+        "quarter": quarter,
+        "value": value,
+        "source": post.get("source", ""),
+    }
+
+
+def _indicator_units(user: Any, on: date) -> list[Unit]:
+    return list(
+        Unit.objects.visible_to(user)
+        .active_on(on)
+        .exclude(level=Level.VILLAGE)
+        .order_by("level", "name")[:500]
+    )
+
+
+@login_required
+def indicators(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            saved = record_indicator_value(**_indicator_form_values(request), by=request.user)
+        except CoverageError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, f"Đã lưu {saved.indicator.title}, {saved.period_text}")
+            return redirect(request.get_full_path())
+    values = IndicatorValue.objects.visible_to(request.user).select_related("indicator", "unit")
+    page = Paginator(values, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "catalogue": Indicator.objects.all(),
+        "units": _indicator_units(request.user, date.today()),
+        "year": date.today().year,
+        "selected_unit": request.GET.get("unit", ""),
+    }
+    return render(request, "coverage/indicators.html", context)
+
+
+@login_required
+def indicator_import(request: HttpRequest) -> HttpResponse:
+    errors: list[str] = []
+    if request.method == "POST" and request.FILES.get("file"):
+        try:
+            count = import_indicator_values(file=request.FILES["file"], by=request.user)
+        except CoverageError as e:
+            errors = e.errors
+            messages.error(request, str(e))
+        else:
+            messages.success(request, f"Đã nhập {count} dòng số liệu")
+            return redirect("coverage:indicators")
+    return render(request, "coverage/indicator_import.html", {"errors": errors})
+
+
+def last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
