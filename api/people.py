@@ -1,3 +1,303 @@
-from django.urls import URLPattern
+"""REST API of the registry: units, organisations, roles, people and positions under /api/v1/.
 
-urlpatterns: list[URLPattern] = []
+Every queryset is scoped to the caller's units. Reads are open to every granted user; clerks and
+administrators write, through people.services, whose PeopleError becomes a 400."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import fields as dataclass_fields
+from typing import Any
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, routers, status, viewsets
+from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.people_filters import (
+    OrganisationFilter,
+    PersonFilter,
+    PositionFilter,
+    UnitFilter,
+    day_of,
+)
+from api.people_serializers import (
+    OrganisationSerializer,
+    PersonSerializer,
+    PositionEndSerializer,
+    PositionSerializer,
+    RoleSerializer,
+    UnitSerializer,
+    VillageCreateSerializer,
+)
+from people import services
+from people.access import ID_READERS, has_role, is_unrestricted, roles_of
+from people.models import Grant, Organisation, Person, Position, Role, Unit, UnitAncestry
+
+WRITERS = (Grant.Role.ADMINISTRATOR, Grant.Role.CLERK)
+
+
+def _as_of(meaning: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        "as_of",
+        OpenApiTypes.DATE,
+        description=f"Ngày (YYYY-MM-DD hoặc dd/mm/yyyy), mặc định hôm nay: {meaning}",
+    )
+
+
+SAFE = permissions.SAFE_METHODS
+
+
+class Refused(APIException):
+    """A registry change the service refused: 400 with the service's Vietnamese message."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "Yêu cầu không hợp lệ"
+    default_code = "refused"
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    try:
+        yield
+    except services.PeopleError as e:
+        raise Refused(str(e)) from e
+
+
+class RegistryWriters(permissions.BasePermission):
+    """Every signed-in user reads; only clerks and administrators write."""
+
+    message = "Chỉ cán bộ nhập liệu và quản trị viên được thay đổi dữ liệu"
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        if not user.is_authenticated:
+            return False
+        return request.method in SAFE or has_role(user, *WRITERS)
+
+
+class CatalogueAdministrators(RegistryWriters):
+    """Every signed-in user reads the role catalogue; only administrators change it."""
+
+    message = "Chỉ quản trị viên được sửa danh mục chức danh"
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        if not user.is_authenticated:
+            return False
+        return request.method in SAFE or has_role(user, Grant.Role.ADMINISTRATOR)
+
+
+def require_writable(user: Any, unit_id: int | None) -> None:
+    """403 unless `unit_id` lies inside a unit the user was granted as clerk or administrator."""
+    if is_unrestricted(user):
+        return
+    granted = Grant.objects.filter(user_id=user.pk, role__in=WRITERS).values("unit_id")
+    if unit_id is None or not (
+        UnitAncestry.objects.filter(ancestor__in=granted, descendant_id=unit_id).exists()
+    ):
+        raise PermissionDenied("Đơn vị này nằm ngoài phạm vi bạn được phân quyền")
+
+
+class RegistryViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, read, create and update (no delete: positions end, they are not erased)."""
+
+    permission_classes = [RegistryWriters]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            _as_of("chỉ các đơn vị có hiệu lực vào ngày này; `parent`, `within` theo ngày này")
+        ]
+    ),
+    retrieve=extend_schema(parameters=[_as_of("ngày tính `parent`")]),
+    create=extend_schema(
+        request=VillageCreateSerializer,
+        summary="Thêm một thôn, tổ dân phố vào một xã (theo people.services.create_village)",
+    ),
+)
+class UnitViewSet(RegistryViewSet):
+    """Administrative units and villages; `parent` is the parent on `as_of` (default today)."""
+
+    serializer_class = UnitSerializer
+    filterset_class = UnitFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Unit]:
+        parent = UnitAncestry.objects.filter(
+            descendant=OuterRef("pk"),
+            depth=1,
+            valid_from__lte=(day := day_of(self.request)),
+            valid_to__gte=day,
+        ).values("ancestor_id")[:1]
+        return (
+            Unit.objects.visible_to(self.request.user)
+            .annotate(parent_id_on=Subquery(parent))
+            .order_by("level", "name", "pk")
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        form = VillageCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        commune = form.validated_data["parent"]
+        require_writable(request.user, commune.pk)
+        with refusals():
+            village = services.create_village(commune=commune, name=form.validated_data["name"])
+        unit = self.get_queryset().get(pk=village.pk)
+        return Response(self.get_serializer(unit).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[_as_of("chỉ các tổ chức hoạt động vào ngày này; `within`")])
+)
+class OrganisationViewSet(RegistryViewSet):
+    """Organisations (chi bộ, ban công tác Mặt trận, ban thanh tra nhân dân...) at a unit."""
+
+    serializer_class = OrganisationSerializer
+    filterset_class = OrganisationFilter
+
+    def get_queryset(self) -> QuerySet[Organisation]:
+        return Organisation.objects.visible_to(self.request.user).order_by("unit_id", "kind", "pk")
+
+    def perform_create(self, serializer: OrganisationSerializer) -> None:
+        require_writable(self.request.user, serializer.validated_data["unit"].pk)
+        serializer.save()
+
+    def perform_update(self, serializer: OrganisationSerializer) -> None:
+        require_writable(self.request.user, serializer.instance.unit_id)
+        if "unit" in serializer.validated_data:
+            require_writable(self.request.user, serializer.validated_data["unit"].pk)
+        serializer.save()
+
+
+class RoleViewSet(RegistryViewSet):
+    """The role catalogue (chức danh): read by all, edited by administrators."""
+
+    serializer_class = RoleSerializer
+    permission_classes = [CatalogueAdministrators]
+    queryset = Role.objects.order_by("order", "code")
+    filterset_class = None
+
+
+@extend_schema_view(list=extend_schema(parameters=[_as_of("ngày dùng cho bộ lọc `unit`")]))
+class PersonViewSet(RegistryViewSet):
+    """People in the Vietnamese order (Tên, chữ đệm, Họ). IDs masked unless the viewer may
+    read them; ethnicity shown to administrators only."""
+
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilter
+
+    def get_queryset(self) -> QuerySet[Person]:
+        return Person.objects.visible_to(self.request.user).vietnamese_order()
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        roles = roles_of(self.request.user)  # one query for both questions
+        return {
+            **super().get_serializer_context(),
+            "show_ids": bool(roles & ID_READERS),
+            "show_ethnicity": Grant.Role.ADMINISTRATOR in roles,
+        }
+
+    def perform_create(self, serializer: PersonSerializer) -> None:
+        data = dict(serializer.validated_data)
+        home_unit = data.pop("home_unit", None)
+        if not is_unrestricted(self.request.user):
+            require_writable(self.request.user, home_unit.pk if home_unit else None)
+        with refusals():
+            serializer.instance = services.save_person(_person_data(data), home_unit=home_unit)
+
+    def perform_update(self, serializer: PersonSerializer) -> None:
+        person = serializer.instance
+        data = dict(serializer.validated_data)
+        home_unit = data.pop("home_unit", None)
+        self._require_writable_person(person)
+        if home_unit is not None:
+            require_writable(self.request.user, home_unit.pk)
+            person.home_unit = home_unit
+        # The service checks a declaration as a whole (ID against sex and birth year): start
+        # from what is known and lay the changes over it.
+        known = {f: getattr(person, f) for f in PERSON_FIELDS}
+        with refusals():
+            serializer.instance = services.save_person(
+                _person_data({**known, **data}), person=person
+            )
+
+    def _require_writable_person(self, person: Person) -> None:
+        """A clerk may change a person registered or serving inside their units."""
+        user = self.request.user
+        if is_unrestricted(user):
+            return
+        units = {person.home_unit_id} | set(
+            person.positions.values_list("organisation__unit_id", flat=True)
+        )
+        for unit_id in units - {None}:
+            try:
+                require_writable(user, unit_id)
+                return
+            except PermissionDenied:
+                continue
+        raise PermissionDenied("Người này nằm ngoài phạm vi bạn được phân quyền")
+
+
+PERSON_FIELDS = [f.name for f in dataclass_fields(services.PersonData)]
+
+
+def _person_data(values: dict[str, Any]) -> services.PersonData:
+    return services.PersonData(**{k: v if v is not None else "" for k, v in values.items()})
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[_as_of("chỉ các chức vụ còn hiệu lực vào ngày này; `unit`")]),
+    update=extend_schema(request=PositionEndSerializer, summary="Kết thúc chức vụ"),
+    partial_update=extend_schema(request=PositionEndSerializer, summary="Kết thúc chức vụ"),
+)
+class PositionViewSet(RegistryViewSet):
+    """Positions (chức vụ): who holds which role in which organisation, from when to when."""
+
+    serializer_class = PositionSerializer
+    filterset_class = PositionFilter
+
+    def get_queryset(self) -> QuerySet[Position]:
+        return (
+            Position.objects.visible_to(self.request.user)
+            .select_related("person", "role", "organisation")
+            .order_by("organisation_id", "role__order", "start", "pk")
+        )
+
+    def perform_create(self, serializer: PositionSerializer) -> None:
+        values = serializer.validated_data
+        user = self.request.user
+        require_writable(user, values["organisation"].unit_id)
+        if not Person.objects.visible_to(user).filter(pk=values["person"].pk).exists():
+            raise PermissionDenied("Người này nằm ngoài phạm vi bạn được phân quyền")
+        with refusals():
+            serializer.instance = services.appoint(**values)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        position = self.get_object()
+        require_writable(request.user, position.organisation.unit_id)
+        form = PositionEndSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        with refusals():
+            services.end_position(position=position, end=form.validated_data["end"])
+        return Response(self.get_serializer(position).data)
+
+
+router = routers.DefaultRouter()
+router.register("units", UnitViewSet, basename="unit")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("roles", RoleViewSet, basename="role")
+router.register("people", PersonViewSet, basename="person")
+router.register("positions", PositionViewSet, basename="position")
+
+urlpatterns = router.urls

@@ -1,0 +1,166 @@
+"""Query-string filters of the registry API (django-filter FilterSets)."""
+
+from datetime import date
+
+import django_filters as filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+
+from config.dates import parse_date
+from people.access import can_see_citizen_ids
+from people.models import Level, Organisation, OrgKind, Person, Position, Unit
+from people.text import fold
+
+
+def day_of(request: Request) -> date:
+    """The `as_of` date of a request (YYYY-MM-DD or dd/mm/yyyy), today when absent."""
+    raw = request.query_params.get("as_of", "").strip()
+    if not raw:
+        return timezone.localdate()
+    try:
+        return parse_date(raw)
+    except ValueError as e:
+        raise ValidationError({"as_of": [str(e)]}) from e
+
+
+class DayField(forms.Field):
+    """A date typed the Vietnamese way or ISO."""
+
+    def to_python(self, value: object) -> date | None:
+        if value in (None, ""):
+            return None
+        try:
+            return parse_date(value)
+        except ValueError as e:
+            raise forms.ValidationError(str(e)) from e
+
+
+@extend_schema_field(OpenApiTypes.DATE)
+class DayFilter(filters.Filter):
+    field_class = DayField
+
+
+def _search(queryset: QuerySet, field: str, value: str) -> QuerySet:
+    """Accent-insensitive: 'Quan Ba' finds 'Quản Bạ' through the folded `search_text`."""
+    folded = fold(value)
+    return queryset.filter(**{f"{field}__contains": folded}) if folded else queryset
+
+
+class DatedFilterSet(filters.FilterSet):
+    """Filters whose meaning depends on the `as_of` date (today when absent)."""
+
+    @property
+    def day(self) -> date:
+        return day_of(self.request)
+
+
+class UnitFilter(DatedFilterSet):
+    as_of = DayFilter(method="filter_as_of", help_text="Chỉ các đơn vị có hiệu lực vào ngày này")
+    code = filters.CharFilter(help_text="Mã GSO (hiểu theo danh mục có hiệu lực vào as_of)")
+    level = filters.ChoiceFilter(choices=Level.choices, help_text="Cấp đơn vị")
+    kind = filters.ChoiceFilter(choices=Unit.Kind.choices, help_text="Loại đơn vị")
+    within = filters.NumberFilter(
+        method="filter_within", help_text="Id một đơn vị: các đơn vị thuộc nó vào ngày as_of"
+    )
+    parent = filters.NumberFilter(
+        method="filter_parent", help_text="Id một đơn vị: các đơn vị con trực tiếp vào ngày as_of"
+    )
+    search = filters.CharFilter(method="filter_search", help_text="Tên, không phân biệt dấu")
+
+    class Meta:
+        model = Unit
+        fields = ["as_of", "code", "level", "kind", "within", "parent", "search"]
+
+    def filter_as_of(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
+        return queryset.active_on(value)
+
+    def filter_within(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        return queryset.filter(pk__in=Unit.objects.within(value, on=self.day).values("pk"))
+
+    def filter_parent(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        # `parent_id_on` is the annotation of the parent on the same date (see the viewset).
+        return queryset.filter(parent_id_on=value)
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _search(queryset, "search_text", value)
+
+
+class OrganisationFilter(DatedFilterSet):
+    as_of = DayFilter(method="filter_as_of", help_text="Chỉ các tổ chức hoạt động vào ngày này")
+    unit = filters.NumberFilter(field_name="unit_id", help_text="Id đơn vị đặt tổ chức")
+    kind = filters.ChoiceFilter(choices=OrgKind.choices, help_text="Loại tổ chức")
+    within = filters.NumberFilter(
+        method="filter_within", help_text="Id một đơn vị: các tổ chức thuộc nó vào ngày as_of"
+    )
+    search = filters.CharFilter(method="filter_search", help_text="Tên, không phân biệt dấu")
+
+    class Meta:
+        model = Organisation
+        fields = ["as_of", "unit", "kind", "within", "search"]
+
+    def filter_as_of(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
+        return queryset.active_on(value)
+
+    def filter_within(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        return queryset.within(value, on=self.day)
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _search(queryset, "search_text", value)
+
+
+class PersonFilter(DatedFilterSet):
+    as_of = DayFilter(method="filter_nothing", help_text="Ngày dùng cho bộ lọc unit")
+    search = filters.CharFilter(method="filter_search", help_text="Họ và tên, không phân biệt dấu")
+    citizen_id = filters.CharFilter(
+        method="filter_citizen_id",
+        help_text="Số CCCD đầy đủ (chỉ người dùng được xem số CCCD)",
+    )
+    unit = filters.NumberFilter(
+        method="filter_unit",
+        help_text="Id một đơn vị: những người giữ chức danh ở đơn vị đó vào ngày as_of",
+    )
+
+    class Meta:
+        model = Person
+        fields = ["as_of", "search", "citizen_id", "unit"]
+
+    def filter_nothing(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
+        return queryset
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _search(queryset, "search_text", value)
+
+    def filter_citizen_id(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # Looking a number up would reveal it: only those who may read IDs can.
+        if not can_see_citizen_ids(self.request.user):
+            raise PermissionDenied("Bạn không có quyền tra cứu theo số CCCD")
+        return queryset.filter(citizen_id=value.strip())
+
+    def filter_unit(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        day = self.day
+        holders = Position.objects.active_on(day).within(value, on=day).values("person_id")
+        return queryset.filter(pk__in=holders)
+
+
+class PositionFilter(DatedFilterSet):
+    as_of = DayFilter(method="filter_as_of", help_text="Chỉ các chức vụ còn hiệu lực vào ngày này")
+    role = filters.CharFilter(field_name="role__code", help_text="Mã chức danh")
+    unit = filters.NumberFilter(
+        method="filter_unit", help_text="Id một đơn vị: chức vụ ở các tổ chức thuộc nó vào as_of"
+    )
+    person = filters.NumberFilter(field_name="person_id", help_text="Id người")
+
+    class Meta:
+        model = Position
+        fields = ["as_of", "role", "unit", "person"]
+
+    def filter_as_of(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
+        return queryset.active_on(value)
+
+    def filter_unit(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        return queryset.within(value, on=self.day)
