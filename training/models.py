@@ -485,3 +485,29 @@ class TrainingRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.programme.code} ({self.completed_on:%d/%m/%Y})"
+
+
+class Notice(models.Model):
+    """An e-mail sent about an invitation — the invitation itself (giấy mời), the waitlist
+    notice, or the reminder before the first session — kept so each is sent once."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", "Giấy mời"
+        WAITLIST = "waitlist", "Báo danh sách chờ"
+        REMINDER = "reminder", "Nhắc lịch học"
+
+    enrollment = models.ForeignKey(
+        Enrollment, verbose_name="học viên", on_delete=models.CASCADE, related_name="notices"
+    )
+    kind = models.CharField("loại", max_length=10, choices=Kind.choices)
+    sent_at = models.DateTimeField("gửi lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "thư đã gửi"
+        verbose_name_plural = "thư đã gửi"
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "kind"], name="notice_once_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.enrollment}"
