@@ -1,3 +1,136 @@
-from django.urls import URLPattern
+"""Coverage over HTTP: GET /api/v1/coverage/ (the report JSON) and GET /api/v1/gaps/ (the named
+gaps, paginated). Both are scoped to the caller's granted units."""
 
-urlpatterns: list[URLPattern] = []
+from datetime import date
+
+from django.urls import path
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.pagination import PageNumberPagination
+from coverage.gaps import scope_gaps
+from coverage.report import scope_report
+from coverage.rules import load_rules
+from coverage.services import CoverageError
+from coverage.units import (
+    Scope,
+    area_scope,
+    build_scope,
+    parse_as_of,
+    resolve_old_unit,
+    resolve_unit,
+    unit_header,
+    units_scope,
+)
+from people.access import can_see_citizen_ids, can_see_unit, is_unrestricted, visible_unit_ids
+from people.models import Unit
+
+GRANTS_NAME = "Các đơn vị được phân quyền"
+
+
+def _by_id(value: str | None) -> Unit | None:
+    if not value:
+        return None
+    if not str(value).isdigit():
+        raise CoverageError(f"Mã số đơn vị «{value}» không hợp lệ")
+    unit = Unit.objects.filter(pk=int(value)).first()
+    if unit is None:
+        raise NotFound("Không tìm thấy đơn vị")
+    return unit
+
+
+def _unit(params: dict, on: date) -> Unit | None:
+    """`unit` is a GSO code read on the date; `unit_id` our own key."""
+    if params.get("unit"):
+        return resolve_unit(params["unit"], on)
+    return _by_id(params.get("unit_id"))
+
+
+def _area_of(params: dict) -> Unit | None:
+    """`area_of` is a legacy GSO code (read on 30/06/2025) or, failing that, our own key."""
+    if params.get("area_of"):
+        try:
+            return resolve_old_unit(params["area_of"])
+        except CoverageError:
+            return _by_id(params["area_of"])
+    return _by_id(params.get("area_of_id"))
+
+
+def _check_visible(user: object, scope: Scope, unit: Unit) -> None:
+    if can_see_unit(user, unit):  # type: ignore[arg-type]
+        return
+    ids = scope.child_ids
+    visible = visible_unit_ids(user).filter(descendant_id__in=ids).count()  # type: ignore[arg-type]
+    if not ids or visible < len(ids):
+        raise NotFound("Không tìm thấy đơn vị")
+
+
+def scope_for(request: Request, on: date) -> tuple[Scope, Unit | None]:
+    """The scope asked for, checked against the caller's grants (404 outside them); without a
+    unit, the whole country for a superuser and the granted units for everyone else."""
+    params, user = request.query_params, request.user
+    area_of = _area_of(params)
+    if area_of is not None:
+        scope = area_scope(area_of, on)
+        _check_visible(user, scope, area_of)
+        return scope, area_of
+    unit = _unit(params, on)
+    if unit is not None:
+        if not can_see_unit(user, unit):  # type: ignore[arg-type]
+            raise NotFound("Không tìm thấy đơn vị")
+        return build_scope(unit, on), None
+    if is_unrestricted(user):  # type: ignore[arg-type]
+        return build_scope(None, on), None
+    granted = list(Unit.objects.filter(grant__user_id=user.pk).distinct())
+    scope = units_scope(granted, on, name=GRANTS_NAME)
+    if not scope.roots:
+        raise CoverageError(f"Không có đơn vị được phân quyền còn hiệu lực vào ngày {on:%d/%m/%Y}")
+    return scope, None
+
+
+def _target(request: Request) -> str:
+    target = request.query_params.get("target")
+    if not target:
+        raise CoverageError("Thiếu tham số target (mã chỉ tiêu)")
+    return target
+
+
+class CoverageView(APIView):
+    """The coverage report of a target for a unit on a date, with its direct children."""
+
+    def get(self, request: Request) -> Response:
+        try:
+            on = parse_as_of(request.query_params.get("as_of"))
+            rules = load_rules(_target(request), on)
+            scope, area_of = scope_for(request, on)
+            report = scope_report(rules=rules, scope=scope, on=on)
+        except CoverageError as e:
+            raise ValidationError({"detail": str(e)}) from e
+        if area_of is not None:
+            report["area_of"] = unit_header(area_of)
+        return Response(report)
+
+
+class GapsView(APIView):
+    """The named gaps behind a report, paginated: `{count, next, previous, results}`."""
+
+    def get(self, request: Request) -> Response:
+        try:
+            on = parse_as_of(request.query_params.get("as_of"))
+            rules = load_rules(_target(request), on)
+            scope, _ = scope_for(request, on)
+        except CoverageError as e:
+            raise ValidationError({"detail": str(e)}) from e
+        show_ids = can_see_citizen_ids(request.user)  # type: ignore[arg-type]
+        rows = scope_gaps(rules=rules, scope=scope, on=on, show_ids=show_ids)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)  # type: ignore[arg-type]
+        return paginator.get_paginated_response(page)
+
+
+urlpatterns = [
+    path("coverage/", CoverageView.as_view(), name="api-coverage"),
+    path("gaps/", GapsView.as_view(), name="api-gaps"),
+]

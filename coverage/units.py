@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef
 
+from config.dates import parse_date
 from coverage.services import CoverageError
 from people.models import REFORM_DATE, Level, Unit, UnitAncestry, UnitLineage
 from people.text import clean, name_sort_key
@@ -136,3 +137,23 @@ def build_scope(unit: Unit | None, on: date, *, area_of: Unit | None = None) -> 
     if unit is None:
         return country_scope(on)
     return unit_scope(unit, on)
+
+
+def parse_as_of(text: str | None) -> date:
+    """A report date typed by a user (dd/mm/yyyy or YYYY-MM-DD); today when empty."""
+    if not text:
+        return date.today()
+    try:
+        return parse_date(text)
+    except ValueError as e:
+        raise CoverageError(str(e)) from e
+
+
+def resolve_request(
+    *, unit_code: str | None, as_of: str | None, area_of_code: str | None = None
+) -> tuple[date, Unit | None, Unit | None]:
+    """(date, unit, former unit) from what a command or an API call was given."""
+    on = parse_as_of(as_of)
+    unit = resolve_unit(unit_code, on) if unit_code else None
+    area_of = resolve_old_unit(area_of_code) if area_of_code else None
+    return on, unit, area_of
