@@ -263,7 +263,14 @@ def render(
     page = layout["page"]
     height = page["height"] * mm
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(page["width"] * mm, height), invariant=True)
+    # The initial font must be ours too, or reportlab puts a Helvetica reference in the page.
+    canvas = Canvas(
+        buffer,
+        pagesize=(page["width"] * mm, height),
+        invariant=True,
+        initialFontName=layout["fonts"]["regular"],
+        initialFontSize=12,
+    )
     canvas.setTitle(nfc(fields.get("title", "Giấy chứng nhận")))
     canvas.setAuthor(nfc(fields.get("issuer_name", "")))
     values = _Fields({key: nfc(value) for key, value in fields.items()})

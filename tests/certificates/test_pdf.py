@@ -1,0 +1,82 @@
+import io
+import unicodedata
+from urllib.parse import urlparse
+
+import pypdfium2 as pdfium
+import pytest
+import zxingcpp
+from pypdf import PdfReader
+
+from certificates.models import Certificate
+from certificates.pdf import render_certificate
+from tests.certificates.conftest import close_a_course, make_front_issuer
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(data: bytes) -> str:
+    return PdfReader(io.BytesIO(data)).pages[0].extract_text()
+
+
+def test_it_extracts_the_holders_name_exactly_in_nfc(party_issuer):
+    closed = close_a_course(n=0)
+    person = closed.absent
+    person.full_name = unicodedata.normalize("NFD", "Nguyễn Thị Thuỷ Tiên")
+    person.given_name = ""
+    person.save()
+    from certificates.services import issue_certificate
+    from training.models import Enrollment
+
+    enrollment = Enrollment.objects.get(person=person)
+    enrollment.status = Enrollment.Status.COMPLETED
+    enrollment.save()
+    certificate = issue_certificate(enrollment=enrollment, issuer=party_issuer)
+    text = _text(certificate.pdf.open("rb").read())
+    name = unicodedata.normalize("NFC", "Nguyễn Thị Thuỷ Tiên")
+    assert certificate.holder_name == name
+    assert name in text and unicodedata.is_normalized("NFC", text)
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "Số 1-GCN/BTGDV" in text
+    assert "GIẤY CHỨNG NHẬN" in text and f"Mã xác minh: {certificate.code}" in text
+
+
+def test_it_embeds_only_dejavu_fonts(party_issuer):
+    close_a_course(n=1)
+    reader = PdfReader(Certificate.objects.get().pdf.open("rb"))
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    names = {str(fonts[key].get_object()["/BaseFont"]) for key in fonts}
+    assert names and all("DejaVu" in name for name in names), names
+    for key in fonts:
+        descriptor = fonts[key].get_object()["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor  # embedded, not merely named
+
+
+def test_it_prints_the_state_header_and_number_for_a_front_body(db):
+    front = make_front_issuer()
+    front.is_default = True
+    front.save()
+    close_a_course(n=1)
+    text = _text(Certificate.objects.get().pdf.open("rb").read())
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Độc lập - Tự do - Hạnh phúc" in text
+    assert "Số: 1/GCN-UBMTTQ" in text and "ĐẢNG CỘNG SẢN" not in text
+
+
+def test_it_renders_deterministically_and_serves_the_stored_file(party_issuer):
+    close_a_course(n=1)
+    certificate = Certificate.objects.get()
+    stored = certificate.pdf.open("rb").read()
+    assert render_certificate(certificate) == stored
+
+
+def test_it_encodes_the_verification_url_in_a_readable_qr(party_issuer, client):
+    close_a_course(n=1)
+    certificate = Certificate.objects.get()
+    document = pdfium.PdfDocument(certificate.pdf.open("rb").read())
+    image = document[0].render(scale=2).to_pil()
+    document.close()
+    decoded = [r.text for r in zxingcpp.read_barcodes(image)]
+    assert decoded == [f"https://taphuan.example.vn/xac-minh/{certificate.code}/"]
+    response = client.get(urlparse(decoded[0]).path)
+    assert response.status_code == 200
+    assert "Giấy chứng nhận hợp lệ" in response.content.decode()
+    assert certificate.number in response.content.decode()
