@@ -18,6 +18,7 @@ The untrained holders of a target inside a unit on a date (DOMAIN.md §3, counte
 The same functions serve `manage.py plan_courses`, the planning page and the invite-gaps API.
 """
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,7 +29,8 @@ from typing import Any
 from django.db import transaction
 
 from coverage.rules import Holder, untrained_holders
-from people.models import Level, Organisation, Person, Role, Unit, UnitAncestry
+from people.access import has_role, is_unrestricted
+from people.models import Grant, Level, Organisation, Person, Role, Unit, UnitAncestry
 from people.text import clean
 from training import calendar
 from training.models import Course, Enrollment, Programme, Session, Target, TargetRule
@@ -513,3 +515,63 @@ def invite_gaps(*, course: Course, on: date, by: Any = None) -> GapInvitations:
             else:
                 result.invited += 1
     return result
+
+
+# --- edits made on the planning page ------------------------------------------------------
+
+
+def plan_signature(plan: Plan) -> str:
+    """A short fingerprint of who is proposed where: the confirm step recomputes the plan and
+    refuses to apply edits made to a proposal that has changed in between."""
+    parts = [
+        f"{c.programme.pk}:{c.venue_unit.pk}:" + ",".join(str(i.person_id) for i in c.invitees)
+        for c in plan.courses
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+@dataclass
+class Edits:
+    """What the organiser changed on the proposal: titles and start days per course index,
+    invitees moved (course index, person id) → course index, and dropped course indexes."""
+
+    titles: dict[int, str] = field(default_factory=dict)
+    starts: dict[int, date] = field(default_factory=dict)
+    moves: dict[tuple[int, int], int] = field(default_factory=dict)
+    dropped: set[int] = field(default_factory=set)
+
+
+def apply_edits(plan: Plan, edits: Edits) -> Plan:
+    """The plan with the organiser's edits, re-scheduled; raises TrainingError on an edit that
+    cannot be honoured (a move to another programme's course, a course over capacity)."""
+    courses = plan.courses
+    moving = []
+    for (source, person_id), dest in edits.moves.items():
+        if dest == source or not 0 <= source < len(courses) or not 0 <= dest < len(courses):
+            continue
+        if courses[dest].programme != courses[source].programme:
+            raise TrainingError(
+                f"Không chuyển được sang lớp «{courses[dest].title}»: khác chương trình"
+            )
+        moving += [(i, source, dest) for i in courses[source].invitees if i.person_id == person_id]
+    for invitee, source, dest in moving:
+        courses[source].invitees.remove(invitee)
+        courses[dest].invitees.append(invitee)
+    for n, course in enumerate(courses):
+        course.title = clean(edits.titles.get(n, "")) or course.title
+        course.start = edits.starts.get(n, course.start)
+        course.invitees.sort(key=lambda i: (i.sort_key, i.person_id))
+        course.communes = _communes(course.invitees) if course.invitees else course.communes
+        if len(course.invitees) > course.capacity and n not in edits.dropped:
+            raise TrainingError(
+                f"Lớp «{course.title}» có {len(course.invitees)} người, "
+                f"vượt số học viên tối đa {course.capacity}"
+            )
+    plan.courses = [c for n, c in enumerate(courses) if n not in edits.dropped and c.invitees]
+    schedule(plan.courses, days=plan.days)
+    return plan
+
+
+def may_plan(user: Any) -> bool:
+    """Organisers and administrators plan courses and invite (each within their units)."""
+    return is_unrestricted(user) or has_role(user, Grant.Role.ORGANISER, Grant.Role.ADMINISTRATOR)

@@ -1,0 +1,238 @@
+"""Pages of course planning and paper attendance: the planning page, "invite the gaps" from a
+course page, the sign-in sheet PDF and the attendance template/upload per session."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from config.dates import parse_date, show
+from people.access import can_see_unit
+from training.attendance_import import AttendanceImportError, import_attendance, template_workbook
+from training.models import Course, Session, Target
+from training.planning import (
+    Edits,
+    Plan,
+    apply_edits,
+    commit_plan,
+    invite_gaps,
+    may_plan,
+    plan_courses,
+    plan_signature,
+    resolve_target,
+    resolve_unit,
+)
+from training.services import TrainingError
+from training.signin import render_session_sheet
+from training.tasks import queue_invitations
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _check_planner(request: HttpRequest) -> None:
+    if not may_plan(request.user):
+        raise PermissionDenied("Chỉ đơn vị tổ chức hoặc quản trị mới lập kế hoạch mở lớp")
+
+
+def _course_page(course: Course) -> str:
+    try:
+        return reverse("training:course_detail", args=[course.pk])
+    except NoReverseMatch:
+        return reverse("planning:plan")
+
+
+class PlanForm(forms.Form):
+    target = forms.ChoiceField(label="Chỉ tiêu")
+    unit = forms.CharField(
+        label="Mã đơn vị (tỉnh, huyện, xã)", max_length=10, help_text="Mã GSO, ví dụ 02, 027, 00889"
+    )
+    as_of = forms.DateField(label="Tính đến ngày", required=False, help_text="Để trống: hôm nay")
+    start = forms.DateField(label="Mở lớp từ ngày")
+    capacity = forms.IntegerField(label="Số học viên mỗi lớp", min_value=1, max_value=500)
+    days = forms.IntegerField(label="Số ngày học", min_value=1, max_value=10)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        targets = Target.objects.order_by("code", "valid_from")
+        choices = {t.code: f"{t.code} — {t.title[:70]}" for t in targets}
+        self.fields["target"].choices = list(choices.items())
+
+    def plan(self, user: Any) -> Plan:
+        """The proposal for the cleaned data, for a unit `user` may see."""
+        data = self.cleaned_data
+        as_of = data["as_of"] or timezone.localdate()
+        unit = resolve_unit(data["unit"], on=as_of)
+        if not can_see_unit(user, unit):
+            raise TrainingError(f"Bạn không có quyền với {unit.name}")
+        return plan_courses(
+            target=resolve_target(data["target"], on=as_of),
+            unit=unit,
+            as_of=as_of,
+            start=data["start"],
+            capacity=data["capacity"],
+            days=data["days"],
+        )
+
+
+def _initial() -> dict[str, Any]:
+    today = timezone.localdate()
+    return {"start": today, "capacity": 30, "days": 2, "target": "nq33-village"}
+
+
+def _proposal_context(plan: Plan) -> dict[str, Any]:
+    rows = []
+    for n, course in enumerate(plan.courses):
+        options = [
+            (m, f"Lớp {m + 1}")
+            for m, other in enumerate(plan.courses)
+            if other.programme == course.programme
+        ]
+        days = ", ".join(show(d) for d in course.days)
+        rows.append({"n": n, "number": n + 1, "course": course, "options": options, "days": days})
+    return {"plan": plan, "rows": rows, "signature": plan_signature(plan)}
+
+
+@login_required
+def plan(request: HttpRequest) -> HttpResponse:
+    """Choose target, unit and dates → proposal (editable) → confirm creates draft courses."""
+    _check_planner(request)
+    if request.method == "POST":
+        return _confirm(request)
+    form = PlanForm(request.GET or None, initial=_initial())
+    context: dict[str, Any] = {"form": form}
+    if form.is_bound and form.is_valid():
+        try:
+            context.update(_proposal_context(form.plan(request.user)))
+        except TrainingError as e:
+            form.add_error(None, str(e))
+    return render(request, "planning/plan.html", context)
+
+
+def _edits(post: Any, plan: Plan) -> Edits:
+    edits = Edits()
+    for n, course in enumerate(plan.courses):
+        edits.titles[n] = post.get(f"title-{n}", "")
+        if post.get(f"start-{n}"):
+            try:
+                edits.starts[n] = parse_date(post[f"start-{n}"])
+            except ValueError as e:
+                raise TrainingError(f"Lớp {n + 1}: {e}") from e
+        if post.get(f"drop-{n}"):
+            edits.dropped.add(n)
+        for invitee in course.invitees:
+            dest = post.get(f"move-{n}-{invitee.person_id}", "")
+            if dest.isdigit():
+                edits.moves[(n, invitee.person_id)] = int(dest)
+    return edits
+
+
+def _confirm(request: HttpRequest) -> HttpResponse:
+    form = PlanForm(request.POST)
+    context: dict[str, Any] = {"form": form}
+    if not form.is_valid():
+        return render(request, "planning/plan.html", context, status=400)
+    try:
+        proposal = form.plan(request.user)
+        if request.POST.get("signature") != plan_signature(proposal):
+            raise TrainingError(
+                "Danh sách người chưa được tập huấn đã thay đổi từ lúc đề xuất; "
+                "hãy xem lại đề xuất mới dưới đây rồi xác nhận"
+            )
+        courses = commit_plan(
+            plan=apply_edits(proposal, _edits(request.POST, proposal)), by=request.user
+        )
+    except TrainingError as e:
+        messages.error(request, str(e))
+        return render(request, "planning/plan.html", context | _maybe_proposal(form, request))
+    titles = "; ".join(c.title for c in courses)
+    messages.success(request, f"Đã tạo {len(courses)} lớp dự thảo kèm lời mời: {titles}")
+    return redirect(_after_commit())
+
+
+def _maybe_proposal(form: PlanForm, request: HttpRequest) -> dict[str, Any]:
+    try:
+        return _proposal_context(form.plan(request.user))
+    except TrainingError:
+        return {}
+
+
+def _after_commit() -> str:
+    try:
+        return reverse("training:course_list")
+    except NoReverseMatch:
+        return reverse("planning:plan")
+
+
+@login_required
+@require_POST
+def invite_gaps_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """The course page's «Mời người chưa được tập huấn» button."""
+    _check_planner(request)
+    course = get_object_or_404(Course.objects.visible_to(request.user), pk=pk)
+    try:
+        on = (
+            parse_date(request.POST["as_of"]) if request.POST.get("as_of") else timezone.localdate()
+        )
+        result = invite_gaps(course=course, on=on, by=request.user)
+    except (TrainingError, ValueError) as e:
+        messages.error(request, str(e))
+        return redirect(_course_page(course))
+    queue_invitations(result.enrollments)
+    messages.success(
+        request,
+        f"Đã mời {result.invited} người, {result.waitlisted} người vào danh sách chờ; "
+        f"{result.already} người đã được mời từ trước.",
+    )
+    return redirect(_course_page(course))
+
+
+def _session(request: HttpRequest, session_id: int) -> Session:
+    sessions = Session.objects.visible_to(request.user).select_related(
+        "course__programme", "course__venue_unit"
+    )
+    return get_object_or_404(sessions, pk=session_id)
+
+
+@login_required
+def signin_sheet(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _session(request, session_id)
+    response = HttpResponse(render_session_sheet(session), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="so-diem-danh-buoi-{session.pk}.pdf"'
+    return response
+
+
+@login_required
+def attendance_template(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _session(request, session_id)
+    response = HttpResponse(template_workbook(session), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="diem-danh-buoi-{session.pk}.xlsx"'
+    return response
+
+
+@login_required
+def attendance_upload(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Upload the filled template: all rows recorded, or none with the list of errors."""
+    _check_planner(request)
+    session = _session(request, session_id)
+    context: dict[str, Any] = {"session": session, "errors": []}
+    if request.method == "POST" and request.FILES.get("file"):
+        try:
+            result = import_attendance(session=session, file=request.FILES["file"], by=request.user)
+        except AttendanceImportError as e:
+            context["errors"] = e.errors
+        except TrainingError as e:
+            context["errors"] = [str(e)]
+        else:
+            messages.success(request, result.summary())
+            return redirect("planning:attendance_upload", session_id=session.pk)
+    elif request.method == "POST":
+        context["errors"] = ["Chưa chọn tệp .xlsx"]
+    status = 400 if context["errors"] else 200
+    return render(request, "planning/attendance_upload.html", context, status=status)
