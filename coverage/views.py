@@ -2,7 +2,6 @@
 frozen reports and the resolution's other indicators."""
 
 import calendar
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -11,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +27,7 @@ from coverage.services import (
     import_indicator_values,
     record_indicator_value,
 )
-from people.access import can_see_unit, has_role, is_unrestricted
+from people.access import can_see_citizen_ids, can_see_unit, has_role, is_unrestricted
 from people.models import REFORM_DATE, Grant, Level, Position, Unit, UnitAncestry
 
 # Short names for charts, sheet names and tabs; the full title comes from the Target row.
@@ -125,6 +124,7 @@ def _unit_on(request: HttpRequest, on: date, notices: list[str]) -> Unit:
             notices.append(f"{unit.name} không tồn tại vào ngày {show(on)}; hiển thị {other.name}.")
             return other
         notices.append(f"{unit.name} không tồn tại vào ngày {show(on)}.")
+        return _default_unit(request.user, on)
     return unit
 
 
@@ -228,26 +228,58 @@ def registry_stamp() -> str:
     return f"{a['n']}.{a['m']}.{b['n']}.{b['m']}"
 
 
-def _trend_point(code: str, scope: Scope, day: date, stamp: str) -> float | None:
+def trend_figure(rules: Any, roots: list[int], day: date) -> float | None:
+    """The percent of one scope on one day: one aggregate over the engine's own querysets
+    (no children, no per-person figures: a trend point needs only the percent)."""
+    from coverage import rules as r
+    from coverage.report import percent
+
+    if rules.target.counting == "board":
+        got = r.boards_in(rules, roots, day).aggregate(**r.board_figures())
+        return percent(got["boards_covered"] or 0, got["boards"] or 0)
+    if rules.target.counting == "village":
+        got = r.villages_in(roots, day).aggregate(**r.team_figures(rules, day))
+        return percent(got["villages_covered"] or 0, got["villages"] or 0)
+    got = r.holders_in(rules, roots, day).aggregate(
+        holders=Count("pk"), trained=Count("pk", filter=Q(is_trained=1))
+    )
+    return percent(got["trained"] or 0, got["holders"] or 0)
+
+
+def _trend_values(code: str, scope: Scope, days: list[date], stamp: str) -> list[float | None]:
+    from coverage.rules import load_rules
+    from coverage.units import build_scope
+
     area = scope.area_of.pk if scope.area_of else ""
-    key = hashlib.sha1(f"cov:{code}:{scope.unit.pk}:{area}:{day}:{stamp}".encode()).hexdigest()
-    cached = cache.get(key, "miss")
-    if cached != "miss":
-        return cached
-    value = None
-    if scope.area_of is not None or scope.unit.is_active_on(day):
-        value = report_for(code, scope, on=day)["percent"]
-    if day < date.today():
-        cache.set(key, value, TREND_CACHE_SECONDS)
-    return value
+    keys = {d: f"cov:{code}:{scope.unit.pk}:{area}:{d}:{stamp}" for d in days}
+    cached = cache.get_many([keys[d] for d in days if d < date.today()])
+    values, rules_of, fresh = [], {}, {}
+    for day in days:
+        if keys[day] in cached:
+            values.append(cached[keys[day]])
+            continue
+        value = None
+        if scope.area_of is not None or scope.unit.is_active_on(day):
+            try:
+                rules = load_rules(code, day)
+            except CoverageError:
+                rules = None
+            if rules is not None:
+                rules = rules_of.setdefault(rules.target.pk, rules)
+                roots = build_scope(scope.unit, day, area_of=scope.area_of).roots
+                value = trend_figure(rules, roots, day)
+        values.append(value)
+        if day < date.today():
+            fresh[keys[day]] = value
+    cache.set_many(fresh, TREND_CACHE_SECONDS)
+    return values
 
 
 def trend_svg(scope: Scope) -> str:
     days = month_ends(scope.on)
     stamp = registry_stamp()
     series = [
-        svg.Series(SHORT[code], [_trend_point(code, scope, d, stamp) for d in days])
-        for code in TARGET_CODES
+        svg.Series(SHORT[code], _trend_values(code, scope, days, stamp)) for code in TARGET_CODES
     ]
     labels = [f"{d:%m/%y}" for d in days]
     return svg.line_chart(series, labels=labels, title="Tỷ lệ tập huấn theo tháng (%)")
@@ -387,87 +419,39 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 # ---- The named lists behind the numbers -------------------------------------------------------
 
 
-def gap_rows(code: str, scope: Scope, kind: str) -> list[dict[str, Any]]:
+def gap_rows(code: str, scope: Scope, kind: str, *, show_ids: bool) -> list[dict[str, Any]]:
     """Rows of the engine's gap list that belong to `kind`, in its order (unit, then name)."""
     from coverage.gaps import gaps
 
-    if scope.area_of is not None:
-        rows = gaps(target_code=code, unit=scope.unit, on=scope.on, area_of=scope.area_of)
-    else:
-        rows = gaps(target_code=code, unit=scope.unit, on=scope.on)
+    rows = gaps(
+        target_code=code, unit=scope.unit, on=scope.on, area_of=scope.area_of, show_ids=show_ids
+    )
     return [r for r in rows if row_matches(r, kind)]
 
 
-def row_kind(row: dict[str, Any]) -> str:
-    return str(row.get("kind") or row.get("gap") or "")
+ROW_KINDS = {
+    "untrained": {"holder"},
+    "due": {"holder"},
+    "overdue": {"holder"},
+    "vacant": {"vacant_seat", "vacant_board"},
+    "boards": {"board", "board_member"},
+    "villages": {"village_without_team"},
+}
 
 
 def row_matches(row: dict[str, Any], kind: str) -> bool:
     if kind == "all":
         return True
-    found = row_kind(row)
-    status = str(row.get("status") or "")
-    if kind == "untrained":
-        return found in ("untrained", "due", "overdue") or status in ("due", "overdue")
-    if kind in ("due", "overdue"):
-        return found == kind or status == kind
-    if kind == "boards":
-        return found in ("board", "boards", "uncovered_board", "board_member")
-    if kind == "villages":
-        return found in ("village", "villages", "no_team_head")
-    return found in (kind, "vacant_seat", "vacant_board")
-
-
-GAP_COLUMNS = [
-    ("full_name", "Họ và tên"),
-    ("name", "Họ và tên"),
-    ("birth_date", "Ngày sinh"),
-    ("citizen_id", "Số CCCD"),
-    ("role", "Chức danh"),
-    ("organisation", "Tổ chức"),
-    ("board", "Ban"),
-    ("village", "Thôn, tổ dân phố"),
-    ("commune", "Xã, phường"),
-    ("start", "Bổ nhiệm từ"),
-    ("appointed_on", "Bổ nhiệm từ"),
-    ("status", "Tình trạng"),
-    ("days_overdue", "Số ngày quá hạn"),
-    ("members", "Thành viên chưa tập huấn"),
-    ("note", "Ghi chú"),
-]
-STATUS_TEXT = {"due": "Trong hạn", "overdue": "Quá hạn", "vacant": "Còn trống"}
-
-
-def cell_text(key: str, value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return show(value)
-    if key == "birth_date" and isinstance(value, str) and len(value) == 10 and value[4] == "-":
-        return show(date.fromisoformat(value))
-    if key in ("start", "appointed_on") and isinstance(value, str) and len(value) == 10:
-        try:
-            return show(date.fromisoformat(value))
-        except ValueError:
-            return value
-    if key == "status":
-        return STATUS_TEXT.get(str(value), str(value))
-    if isinstance(value, dict):
-        return str(value.get("name") or value.get("label") or "")
-    if isinstance(value, list | tuple):
-        return "; ".join(cell_text(key, v) for v in value)
-    return str(value)
+    if row["kind"] not in ROW_KINDS[kind]:
+        return False
+    return kind not in ("due", "overdue") or row["status"] == kind
 
 
 def table_of(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
-    """Headers and text cells of gap rows, only the columns that the rows carry."""
-    keys, seen_titles = [], set()
-    for key, title in GAP_COLUMNS:
-        if any(r.get(key) not in (None, "", []) for r in rows) and title not in seen_titles:
-            keys.append((key, title))
-            seen_titles.add(title)
-    body = [[cell_text(k, r.get(k)) for k, _ in keys] for r in rows]
-    return [t for _, t in keys], body
+    """Headers and text cells of gap rows, as the engine lays them out for people (no STT)."""
+    from coverage.gaps import TABLE_HEADERS, table_rows
+
+    return TABLE_HEADERS[1:], [cells[1:] for cells in table_rows(rows)]
 
 
 @login_required
@@ -477,7 +461,8 @@ def gap_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "untrained")
     if code not in TARGET_CODES or kind not in KINDS:
         raise Http404("Không có danh sách này")
-    headers, body = table_of(gap_rows(code, scope, kind))
+    show_ids = can_see_citizen_ids(request.user)
+    headers, body = table_of(gap_rows(code, scope, kind, show_ids=show_ids))
     page = Paginator(body, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "scope": scope,
@@ -502,7 +487,9 @@ def _filename(scope: Scope, ext: str, code: str = "") -> str:
     return f"bao-cao-tap-huan-{code + '-' if code else ''}{name}-{scope.on:%Y%m%d}.{ext}"
 
 
-def sections_for(scope: Scope, codes: list[str], *, with_gaps: bool) -> list[Any]:
+def sections_for(
+    scope: Scope, codes: list[str], *, with_gaps: bool, show_ids: bool = False
+) -> list[Any]:
     from coverage.xlsx import Section
 
     targets = targets_on(scope.on)
@@ -517,7 +504,8 @@ def sections_for(scope: Scope, codes: list[str], *, with_gaps: bool) -> list[Any
             report=report_for(code, scope),
         )
         if with_gaps:
-            section.gap_headers, section.gap_rows = table_of(gap_rows(code, scope, "all"))
+            rows = gap_rows(code, scope, "all", show_ids=show_ids)
+            section.gap_headers, section.gap_rows = table_of(rows)
         sections.append(section)
     return sections
 
@@ -533,7 +521,8 @@ def report_xlsx(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     code = request.GET.get("target") or ""
     codes = [code] if code in TARGET_CODES else list(TARGET_CODES)
-    sections = sections_for(scope, codes, with_gaps=True)
+    show_ids = can_see_citizen_ids(request.user)
+    sections = sections_for(scope, codes, with_gaps=True, show_ids=show_ids)
     data = build_workbook(sections=sections, unit_name=_report_name(scope, sections), on=scope.on)
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

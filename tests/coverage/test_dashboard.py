@@ -1,0 +1,200 @@
+"""The Commission's dashboard and the named lists behind its numbers."""
+
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from tests.coverage.conftest_ui import AFTER, BEFORE, ui  # noqa: F401
+
+URL = "/ty-le/"
+
+
+class Links(HTMLParser):
+    """Every <a href> and every inline <svg> of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "a":
+            self.hrefs.append(dict(attrs).get("href", ""))
+
+
+def svgs(html: str) -> list[ET.Element]:
+    found, start = [], 0
+    while (i := html.find("<svg", start)) >= 0:
+        j = html.index("</svg>", i) + len("</svg>")
+        found.append(ET.fromstring(html[i:j]))
+        start = j
+    return found
+
+
+def get(client, user, **params):  # type: ignore[no-untyped-def]
+    client.force_login(user)
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return response
+
+
+def card(response, code):  # type: ignore[no-untyped-def]
+    return next(c for c in response.context["cards"] if c["code"] == code)
+
+
+def test_it_shows_the_hand_computed_figures(client, ui):  # noqa: F811
+    r = get(client, ui.admin, unit=ui.tree.quan_ba.pk, as_of="31/03/2025")
+    village = card(r, "nq33-village")
+    assert (village["numerator"], village["denominator"], village["percent"]) == (2, 3, "66,7%")
+    rep = village["report"]
+    assert (rep["persons"], rep["persons_trained"], rep["due"], rep["overdue"], rep["vacant"]) == (
+        2, 1, 1, 0, 5,
+    )  # fmt: skip
+    assert card(r, "nq33-teams")["percent"] == "50,0%"
+    assert (card(r, "nq33-boards")["numerator"], card(r, "nq33-boards")["denominator"]) == (0, 1)
+    assert card(r, "nq33-agency")["percent"] == "—"
+    html = r.content.decode()
+    assert "66,7%" in html and "Hạn: 31/12/2025" in html
+
+
+def test_it_draws_well_formed_svg_with_worst_child_first(client, ui):  # noqa: F811
+    r = get(client, ui.admin, unit=ui.tree.quan_ba.pk, as_of="31/03/2025")
+    charts = svgs(r.content.decode())
+    assert len(charts) == 6  # five bar charts (every target has children) and the trend
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    village_bars = svgs(card(r, "nq33-village")["chart"])[0]
+    labels = [t.text for t in village_bars.findall(".//s:a/s:text", ns)][::2]
+    assert labels == ["Xã Cán Tỷ", "Xã Thanh Vân"]
+    trend = charts[-1]
+    assert len(trend.findall(".//s:g[@class='series']", ns)) == 5
+
+
+def test_it_links_child_bars_one_level_down(client, ui):  # noqa: F811
+    r = get(client, ui.admin, unit=ui.tree.quan_ba.pk, as_of="31/03/2025")
+    chart = svgs(card(r, "nq33-village")["chart"])[0]
+    hrefs = [a.get("href") for a in chart.iter("{http://www.w3.org/2000/svg}a")]
+    assert hrefs[0] == f"{URL}?unit={ui.tree.can_ty.pk}&as_of=31%2F03%2F2025"
+    down = client.get(hrefs[0])
+    assert down.context["scope"].unit == ui.tree.can_ty
+    assert card(down, "nq33-village")["report"]["children"][0]["unit"]["name"] == "Thôn Lùng Cúng"
+
+
+def test_it_links_every_number_to_its_named_list(client, ui):  # noqa: F811
+    r = get(client, ui.admin, unit=ui.tree.quan_ba.pk, as_of="31/03/2025")
+    links = card(r, "nq33-village")["links"]
+    due = client.get(links["due"])
+    assert due.status_code == 200
+    names = [row[1] for row in due.context["page"].object_list]
+    assert names == ["Bùi Văn Bình"]
+    untrained = client.get(links["numerator"]).context["page"].object_list
+    assert [row[1] for row in untrained] == ["Bùi Văn Bình"]
+    vacant = client.get(links["vacant"]).context["page"].object_list
+    assert len(vacant) == 5
+    overdue = client.get(links["overdue"]).context["page"].object_list
+    assert list(overdue) == []
+    boards = client.get(card(r, "nq33-boards")["links"]["numerator"]).context["page"]
+    assert [row[1] for row in boards.object_list] == ["", "Đỗ Thị Dung"]
+    teams = client.get(card(r, "nq33-teams")["links"]["numerator"]).context["page"]
+    assert [row[6] for row in teams.object_list] == ["Thôn Lùng Cúng"]
+
+
+def test_it_masks_citizen_ids_for_the_commission(client, ui):  # noqa: F811
+    from people.models import Person
+
+    Person.objects.filter(given_name="Bình").update(citizen_id="002080012345")
+    client.force_login(ui.commission)
+    r = client.get(
+        reverse("coverage:gaps"),
+        {
+            "target": "nq33-village",
+            "unit": ui.tree.quan_ba.pk,
+            "as_of": "31/03/2025",
+            "kind": "untrained",
+        },
+    )
+    html = r.content.decode()
+    assert "002*******45" in html and "002080012345" not in html
+
+
+def test_it_switches_between_the_old_and_the_new_tree(client, ui):  # noqa: F811
+    before = get(client, ui.admin, as_of="31/03/2025")
+    assert before.context["scope"].unit == ui.tree.ha_giang
+    names = [c["unit"]["name"] for c in card(before, "nq33-village")["report"]["children"]]
+    assert names == ["Huyện Quản Bạ"]
+    after = get(client, ui.admin, as_of="05/02/2026")
+    assert after.context["scope"].unit == ui.tree.tuyen_quang
+    village = card(after, "nq33-village")
+    names = {c["unit"]["name"] for c in village["report"]["children"]}
+    assert names == {"Xã Nghĩa Thuận", "Xã Cán Tỷ"}
+    assert (village["report"]["due"], village["report"]["overdue"]) == (0, 1)
+    moved = get(client, ui.admin, unit=ui.tree.thanh_van.pk, as_of="05/02/2026")
+    assert moved.context["scope"].unit == ui.tree.nghia_thuan
+    assert "không tồn tại vào ngày 05/02/2026" in moved.content.decode()
+
+
+def test_it_reports_the_area_of_a_former_unit(client, ui):  # noqa: F811
+    r = get(
+        client, ui.admin, unit=ui.tree.tuyen_quang.pk, as_of="05/02/2026",
+        area_of=ui.tree.quan_ba.pk,
+    )  # fmt: skip
+    village = card(r, "nq33-village")
+    assert village["report"]["unit"]["name"] == "Địa bàn Huyện Quản Bạ (cũ)"
+    assert (village["numerator"], village["denominator"]) == (2, 3)
+    assert "area_of=" in village["links"]["due"]
+    gaps = client.get(village["links"]["overdue"]).context["page"].object_list
+    assert [row[1] for row in gaps] == ["Bùi Văn Bình"]
+
+
+def test_it_shows_users_only_their_units(client, ui):  # noqa: F811
+    client.force_login(ui.can_ty_clerk)
+    assert client.get(URL, {"unit": ui.tree.thanh_van.pk}).status_code == 404
+    assert client.get(URL, {"unit": ui.tree.quan_ba.pk}).status_code == 404
+    mine = client.get(URL, {"as_of": "31/03/2025"})
+    assert mine.context["scope"].unit == ui.tree.can_ty
+    params = {"target": "nq33-village", "kind": "untrained", "unit": ui.tree.thanh_van.pk}
+    assert client.get(reverse("coverage:gaps"), params).status_code == 404
+
+
+def test_it_asks_anonymous_users_to_log_in(client, ui):  # noqa: F811
+    assert client.get(URL).status_code == 302
+
+
+def test_it_keeps_the_query_count_small(client, ui, django_assert_max_num_queries):  # noqa: F811
+    client.force_login(ui.admin)
+    params = {"unit": ui.tree.quan_ba.pk, "as_of": "31/03/2025"}
+    client.get(URL, params)  # fills the trend cache for past month ends
+    with django_assert_max_num_queries(60):
+        assert client.get(URL, params).status_code == 200
+    gaps = {"target": "nq33-village", "kind": "vacant", **params}
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("coverage:gaps"), gaps).status_code == 200
+
+
+def test_it_recomputes_the_trend_when_records_change(client, ui):  # noqa: F811
+    from datetime import date
+
+    from people.models import Person
+    from tests.coverage.conftest_ui import _train
+
+    params = {"unit": ui.tree.quan_ba.pk, "as_of": "31/03/2025"}
+    client.force_login(ui.admin)
+    first = client.get(URL, params).context["trend"]
+    _train(Person.objects.get(given_name="Bình"), "xdd-kndv", date(2025, 2, 1))
+    second = client.get(URL, params).context["trend"]
+    assert "Thôn, tổ dân phố 02/25: 100,0%" in second
+    assert "Thôn, tổ dân phố 02/25: 100,0%" not in first
+
+
+def test_it_explains_a_malformed_date(client, ui):  # noqa: F811
+    r = get(client, ui.admin, as_of="32/13/2025")
+    assert "không phải là ngày hợp lệ" in r.content.decode()
+
+
+@pytest.mark.parametrize("kind", ["nonsense"])
+def test_it_refuses_an_unknown_list(client, ui, kind):  # noqa: F811
+    client.force_login(ui.admin)
+    assert (
+        client.get(reverse("coverage:gaps"), {"target": "nq33-village", "kind": kind}).status_code
+        == 404
+    )
