@@ -1,4 +1,23 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from training import views
 
 app_name = "training"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("lop/", views.course_list, name="course_list"),
+    path("lop/them/", views.course_edit, name="course_create"),
+    path("lop/<int:pk>/", views.course_detail, name="course_detail"),
+    path("lop/<int:pk>/sua/", views.course_edit, name="course_edit"),
+    path("lop/<int:pk>/moi/", views.invite_person, name="invite"),
+    path("lop/<int:pk>/buoi-hoc/", views.add_session, name="add_session"),
+    path(
+        "lop/<int:pk>/hoc-vien/<int:enrollment_pk>/<str:verb>/",
+        views.enrollment_action,
+        name="enrollment_action",
+    ),
+    path("lop/<int:pk>/buoi/<int:session_pk>/diem-danh/", views.attendance, name="attendance"),
+    path("lop/<int:pk>/ket-qua/", views.results, name="results"),
+    path("lop/<int:pk>/ket-qua/<int:enrollment_pk>/dieu-chinh/", views.override, name="override"),
+    path("lich/", views.month_calendar, name="calendar"),
+    path("ket-qua-tap-huan/nhap/", views.records_import, name="records_import"),
+]

@@ -21,8 +21,9 @@ def client_for(user) -> APIClient:  # type: ignore[no-untyped-def]
     return client
 
 
-def test_it_lists_only_courses_of_the_users_units(place, programme, organiser, outsider,
-                                                  django_assert_max_num_queries):  # fmt: skip
+def test_it_lists_only_courses_of_the_users_units(
+    place, programme, organiser, outsider, django_assert_max_num_queries
+):
     for i in range(5):
         course = make_course(place, programme, title=f"Lớp {i}")
         past_sessions(course)

@@ -1,0 +1,108 @@
+"""Admin of the training catalogue and data (Vietnamese labels come from the models)."""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from training import services
+from training.models import (
+    Attendance,
+    Course,
+    Enrollment,
+    Programme,
+    Session,
+    Target,
+    TargetRule,
+    TrainingRecord,
+)
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "kind", "days", "min_attendance_share", "validity_months",
+                    "has_certificate"]  # fmt: skip
+    search_fields = ["code", "title"]
+
+
+class TargetRuleInline(admin.TabularInline):
+    model = TargetRule
+    extra = 0
+    filter_horizontal = ["programmes"]
+    autocomplete_fields = ["role"]
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["code", "counting", "deadline", "grace_days", "member_share", "valid_from",
+                    "valid_to"]  # fmt: skip
+    list_filter = ["counting"]
+    search_fields = ["code", "title"]
+    inlines = [TargetRuleInline]
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 0
+
+
+class EnrollmentInline(admin.TabularInline):
+    model = Enrollment
+    extra = 0
+    fields = ["person", "status", "role_label", "unit_name", "essay_mark", "override_reason"]
+    readonly_fields = ["status", "role_label", "unit_name", "override_reason"]
+    autocomplete_fields = ["person"]
+    show_change_link = True
+
+
+@admin.action(description="Kết thúc lớp và ghi kết quả tập huấn")
+def close_courses(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Course]) -> None:
+    for course in queryset:
+        try:
+            records = services.close_course(course=course, by=request.user)
+            modeladmin.message_user(request, f"{course}: {len(records)} người hoàn thành")
+        except services.TrainingError as e:
+            modeladmin.message_user(request, f"{course}: {e}", messages.ERROR)
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["title", "programme", "organiser_name", "venue", "capacity", "status"]
+    list_filter = ["status", "programme"]
+    search_fields = ["title", "venue", "organiser_name"]
+    autocomplete_fields = ["organiser", "venue_unit", "audience_units"]
+    readonly_fields = ["created_by", "created_at", "closed_at", "closed_by"]
+    inlines = [SessionInline, EnrollmentInline]
+    actions = [close_courses]
+    list_select_related = ["programme"]
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    list_display = ["person", "course", "status", "role_label", "unit_name", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["person__full_name", "course__title"]
+    autocomplete_fields = ["person", "course"]
+    readonly_fields = ["overridden_by", "overridden_at", "invited_by", "created_at"]
+    list_select_related = ["person", "course"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["enrollment", "session", "status", "recorded_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["session", "enrollment"]
+    list_select_related = ["enrollment__person", "enrollment__course", "session__course"]
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(admin.ModelAdmin):
+    list_display = ["person", "programme", "completed_on", "expires_on", "source",
+                    "organiser_name", "certificate_number"]  # fmt: skip
+    list_filter = ["source", "programme"]
+    search_fields = ["person__full_name", "person__citizen_id", "certificate_number"]
+    autocomplete_fields = ["person"]
+    raw_id_fields = ["course", "enrollment"]
+    date_hierarchy = "completed_on"
+    list_select_related = ["person", "programme"]

@@ -1,0 +1,128 @@
+"""Forms of the training pages; they parse, services decide."""
+
+from datetime import date, time
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from people.models import Level, Organisation, OrgKind, Unit
+from training.calendar import WEEKDAY_NAMES, at
+from training.models import Course, Programme, Target
+from training.services import Recurrence
+
+ORGANISER_KINDS = [
+    OrgKind.AGENCY,
+    OrgKind.PARTY_COMMITTEE,
+    OrgKind.PEOPLE_COMMITTEE,
+    OrgKind.FRONT_COMMITTEE,
+]
+DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+
+class CourseForm(forms.ModelForm):
+    class Meta:
+        model = Course
+        fields = [
+            "programme", "title", "organiser", "organiser_name", "venue", "venue_unit",
+            "trainer", "capacity", "target", "audience_units", "registration_deadline", "status",
+        ]  # fmt: skip
+        widgets = {"registration_deadline": DATE}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        units = Unit.objects.visible_to(user).active_on(today).exclude(level=Level.VILLAGE)
+        fields: Any = self.fields
+        fields["programme"].queryset = Programme.objects.order_by("code")
+        fields["target"].queryset = Target.objects.valid_on(today).order_by("code")
+        fields["audience_units"].queryset = units.order_by("level", "name")
+        fields["audience_units"].widget.attrs["size"] = 6
+        fields["venue_unit"].queryset = units.order_by("level", "name")
+        fields["organiser"].queryset = (
+            Organisation.objects.visible_to(user)
+            .filter(kind__in=ORGANISER_KINDS)
+            .select_related("unit")
+            .order_by("name")
+        )
+        fields["organiser_name"].help_text = "Để trống: lấy tên của đơn vị tổ chức đã chọn"
+
+    def service_fields(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        return {"audience_units": data.pop("audience_units"), **data}
+
+
+class RecurrenceForm(forms.Form):
+    """Optional sessions to add: N working days from a date, or one weekday for N weeks."""
+
+    MODES = [
+        ("", "Không thêm buổi học"),
+        ("days", "Các ngày làm việc liên tiếp"),
+        ("weekly", "Hằng tuần vào một thứ"),
+    ]
+    mode = forms.ChoiceField(label="Lịch học", choices=MODES, required=False)
+    start = forms.DateField(label="Từ ngày", required=False, widget=DATE)
+    days = forms.IntegerField(label="Số ngày", min_value=1, max_value=60, required=False)
+    weekday = forms.TypedChoiceField(
+        label="Vào",
+        choices=list(enumerate(WEEKDAY_NAMES[:5])),
+        coerce=int,
+        required=False,
+    )
+    weeks = forms.IntegerField(label="Số tuần", min_value=1, max_value=104, required=False)
+    starts = forms.TimeField(label="Giờ bắt đầu", initial=time(7, 30))
+    ends = forms.TimeField(label="Giờ kết thúc", initial=time(16, 30))
+    skip_holidays = forms.BooleanField(label="Bỏ qua ngày lễ, Tết", required=False, initial=True)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        mode = data.get("mode")
+        if mode and not data.get("start"):
+            self.add_error("start", "Chọn ngày bắt đầu")
+        if mode == "days" and not data.get("days"):
+            self.add_error("days", "Nhập số ngày")
+        if mode == "weekly" and (data.get("weekday") in (None, "") or not data.get("weeks")):
+            self.add_error("weeks", "Chọn thứ và số tuần")
+        if data.get("starts") and data.get("ends") and data["ends"] <= data["starts"]:
+            self.add_error("ends", "Giờ kết thúc phải sau giờ bắt đầu")
+        return data
+
+    def recurrence(self) -> Recurrence | None:
+        data = self.cleaned_data
+        if not data.get("mode"):
+            return None
+        weekly = data["mode"] == "weekly"
+        return Recurrence(
+            start=data["start"],
+            days=0 if weekly else data["days"],
+            weekday=data["weekday"] if weekly else None,
+            weeks=data["weeks"] if weekly else 0,
+            starts=data["starts"],
+            ends=data["ends"],
+            skip_holidays=data["skip_holidays"],
+        )
+
+
+class SessionForm(forms.Form):
+    day = forms.DateField(label="Ngày", widget=DATE)
+    starts = forms.TimeField(label="Từ", initial=time(7, 30))
+    ends = forms.TimeField(label="Đến", initial=time(11, 30))
+    title = forms.CharField(label="Nội dung", required=False, max_length=255)
+
+    def times(self) -> tuple[Any, Any]:
+        day: date = self.cleaned_data["day"]
+        return at(day, self.cleaned_data["starts"]), at(day, self.cleaned_data["ends"])
+
+
+class OverrideForm(forms.Form):
+    completed = forms.TypedChoiceField(
+        label="Kết quả",
+        choices=[("1", "Hoàn thành"), ("0", "Không hoàn thành")],
+        coerce=lambda v: v == "1",
+    )
+    reason = forms.CharField(label="Lý do (bắt buộc)", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RecordsUploadForm(forms.Form):
+    file = forms.FileField(label="Tệp .xlsx hoặc .csv")
+    dry_run = forms.BooleanField(label="Chỉ kiểm tra, chưa ghi", required=False)

@@ -1,0 +1,389 @@
+"""HTML pages of training: course list, course page with roster, attendance grid, results,
+calendar, course form, records upload. Thin: parse, call one service, render."""
+
+import calendar as monthcal
+from collections import defaultdict
+from datetime import date, time, timedelta
+from decimal import Decimal, InvalidOperation
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from people.access import has_role, is_unrestricted
+from people.models import Grant, Person
+from people.text import fold
+from training import calendar, services
+from training.forms import CourseForm, OverrideForm, RecordsUploadForm, RecurrenceForm, SessionForm
+from training.models import Attendance, Course, Enrollment, Programme, Session
+
+ORGANISERS = (Grant.Role.ADMINISTRATOR, Grant.Role.COMMISSION, Grant.Role.ORGANISER)
+RECORD_KEEPERS = (*ORGANISERS, Grant.Role.CLERK)
+
+
+def can_organise(user: Any) -> bool:
+    return is_unrestricted(user) or has_role(user, *ORGANISERS)
+
+
+def organisers_only(view: Any) -> Any:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_organise(request.user):
+            raise PermissionDenied("Chỉ đơn vị tổ chức được thực hiện việc này")
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+def visible_course(request: HttpRequest, pk: int) -> Course:
+    courses = Course.objects.visible_to(request.user).select_related("programme", "target")
+    return get_object_or_404(courses, pk=pk)
+
+
+def seats(courses: QuerySet[Course]) -> QuerySet[Course]:
+    held = Q(enrollments__status__in=[Enrollment.Status.INVITED, Enrollment.Status.CONFIRMED])
+    return courses.annotate(
+        seats_taken=Count("enrollments", filter=held, distinct=True),
+        waitlisted=Count("enrollments", filter=Q(enrollments__status="waitlisted"), distinct=True),
+        first_day=Min("sessions__starts_at"),
+        n_sessions=Count("sessions", distinct=True),
+    )
+
+
+# --- list and calendar -------------------------------------------------------------------
+
+
+@login_required
+def course_list(request: HttpRequest) -> HttpResponse:
+    courses = Course.objects.visible_to(request.user).select_related("programme")
+    status, programme, q = (request.GET.get(k, "") for k in ("status", "programme", "q"))
+    if status:
+        courses = courses.filter(status=status)
+    if programme:
+        courses = courses.filter(programme__code=programme)
+    if q:
+        courses = courses.filter(Q(title__icontains=q) | Q(venue__icontains=q))
+    courses = seats(courses).order_by("-first_day", "-pk")
+    page = Paginator(courses, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "statuses": Course.Status.choices,
+        "programmes": Programme.objects.order_by("code"),
+        "filters": {"status": status, "programme": programme, "q": q},
+        "can_organise": can_organise(request.user),
+    }
+    return render(request, "training/course_list.html", context)
+
+
+def _month(request: HttpRequest) -> date:
+    try:
+        year, month = (int(x) for x in request.GET.get("thang", "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+@login_required
+def month_calendar(request: HttpRequest) -> HttpResponse:
+    """A month of sessions of the courses the user may see, with public holidays."""
+    first = _month(request)
+    weeks = monthcal.Calendar().monthdatescalendar(first.year, first.month)
+    start, end = weeks[0][0], weeks[-1][-1]
+    sessions = (
+        Session.objects.visible_to(request.user)
+        .filter(starts_at__gte=calendar.at(start, time()))
+        .filter(starts_at__lt=calendar.at(end + timedelta(days=1), time()))
+        .exclude(course__status=Course.Status.CANCELLED)
+        .select_related("course")
+        .order_by("starts_at")
+    )
+    by_day: dict[date, list[Session]] = defaultdict(list)
+    for s in sessions:
+        by_day[calendar.local_date(s.starts_at)].append(s)
+    holidays = calendar.non_working_days(start, end)
+    grid = [
+        [{"day": d, "sessions": by_day.get(d, []), "holiday": holidays.get(d)} for d in week]
+        for week in weeks
+    ]
+    context = {
+        "first": first,
+        "grid": grid,
+        "weekdays": calendar.WEEKDAY_NAMES,
+        "previous": (first - timedelta(days=1)).strftime("%Y-%m"),
+        "next": (first + timedelta(days=32)).strftime("%Y-%m"),
+        "today": timezone.localdate(),
+    }
+    return render(request, "training/calendar.html", context)
+
+
+# --- course form -------------------------------------------------------------------------
+
+
+def _save_sessions(request: HttpRequest, course: Course, form: RecurrenceForm) -> None:
+    recurrence = form.recurrence()
+    if recurrence is None:
+        return
+    made = services.schedule_sessions(course=course, recurrence=recurrence)
+    messages.success(request, f"Đã thêm {len(made.sessions)} buổi học.")
+    for warning in made.warnings:
+        messages.warning(request, warning)
+
+
+@organisers_only
+def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    course = visible_course(request, pk) if pk else None
+    form = CourseForm(request.POST or None, instance=course, user=request.user)
+    plan = RecurrenceForm(request.POST or None, prefix="lich")
+    if request.method == "POST" and form.is_valid() and plan.is_valid():
+        try:
+            if course is None:
+                course = services.create_course(by=request.user, **form.service_fields())
+            else:
+                services.update_course(course=course, by=request.user, **form.service_fields())
+            _save_sessions(request, course, plan)
+            return redirect("training:course_detail", pk=course.pk)
+        except services.TrainingError as e:
+            form.add_error(None, str(e))
+    return render(
+        request, "training/course_form.html", {"form": form, "plan": plan, "course": course}
+    )
+
+
+# --- course page -------------------------------------------------------------------------
+
+
+def _roster(course: Course) -> list[Enrollment]:
+    attended = Count("attendances", filter=Q(attendances__status__in=Attendance.ATTENDED))
+    return list(
+        course.enrollments.select_related("person", "record")
+        .annotate(attended=attended)
+        .order_by("person__sort_key", "pk")
+    )
+
+
+def _candidates(request: HttpRequest, course: Course) -> list[Person]:
+    q = fold(request.GET.get("q", ""))
+    if len(q) < 2:
+        return []
+    return list(
+        Person.objects.visible_to(request.user)
+        .filter(search_text__contains=q)
+        .exclude(enrollments__course=course, enrollments__status__in=Enrollment.SEAT_STATUSES)
+        .select_related("home_unit")
+        .vietnamese_order()[:20]
+    )
+
+
+@login_required
+def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    course = visible_course(request, pk)
+    roster = _roster(course)
+    counts: dict[str, int] = defaultdict(int)
+    for e in roster:
+        counts[e.status] += 1
+    context = {
+        "course": course,
+        "roster": roster,
+        "counts": counts,
+        "seats_taken": counts["invited"] + counts["confirmed"],
+        "sessions": list(course.sessions.all()),
+        "candidates": _candidates(request, course),
+        "q": request.GET.get("q", ""),
+        "session_form": SessionForm(),
+        "can_organise": can_organise(request.user),
+        "open": course.status not in services.CLOSED,
+    }
+    return render(request, "training/course_detail.html", context)
+
+
+def _back(course: Course) -> HttpResponse:
+    return redirect("training:course_detail", pk=course.pk)
+
+
+@organisers_only
+@require_POST
+def invite_person(request: HttpRequest, pk: int) -> HttpResponse:
+    course = visible_course(request, pk)
+    person = get_object_or_404(Person.objects.visible_to(request.user), pk=request.POST["person"])
+    try:
+        e = services.invite(course=course, person=person, by=request.user)
+    except services.TrainingError as err:
+        messages.error(request, str(err))
+        return _back(course)
+    messages.success(request, f"Đã mời {person} — {e.get_status_display().lower()}.")
+    for warning in services.booking_clashes(course=course, person=person):
+        messages.warning(request, warning)
+    return _back(course)
+
+
+@organisers_only
+@require_POST
+def enrollment_action(request: HttpRequest, pk: int, enrollment_pk: int, verb: str) -> HttpResponse:
+    course = visible_course(request, pk)
+    enrollment = get_object_or_404(course.enrollments.select_related("person"), pk=enrollment_pk)
+    try:
+        if verb == "cancel":
+            promoted = services.cancel_enrollment(enrollment=enrollment, by=request.user)
+            messages.success(request, f"Đã hủy lời mời {enrollment.person}.")
+            if promoted:
+                messages.info(request, f"{promoted.person} được chuyển từ danh sách chờ.")
+        elif verb == "confirm":
+            services.confirm(enrollment=enrollment, by=request.user)
+        else:
+            raise PermissionDenied
+    except services.TrainingError as err:
+        messages.error(request, str(err))
+    return _back(course)
+
+
+@organisers_only
+@require_POST
+def add_session(request: HttpRequest, pk: int) -> HttpResponse:
+    course = visible_course(request, pk)
+    form = SessionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Ngày, giờ buổi học không hợp lệ (dd/mm/yyyy, HH:MM).")
+        return _back(course)
+    starts_at, ends_at = form.times()
+    try:
+        made = services.add_session(
+            course=course, starts_at=starts_at, ends_at=ends_at, title=form.cleaned_data["title"]
+        )
+    except services.TrainingError as err:
+        messages.error(request, str(err))
+        return _back(course)
+    messages.success(request, "Đã thêm buổi học.")
+    for warning in made.warnings:
+        messages.warning(request, warning)
+    return _back(course)
+
+
+# --- attendance --------------------------------------------------------------------------
+
+
+@organisers_only
+def attendance(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    """One session's grid: a row per invitee, four big buttons; one post saves them all."""
+    course = visible_course(request, pk)
+    session = get_object_or_404(course.sessions, pk=session_pk)
+    enrollments = list(
+        course.enrollments.filter(status__in=services.MARKABLE)
+        .select_related("person")
+        .prefetch_related(
+            Prefetch("attendances", Attendance.objects.filter(session=session), to_attr="marks")
+        )
+        .order_by("person__sort_key", "pk")
+    )
+    if request.method == "POST":
+        marks = {
+            e.pk: request.POST[f"m{e.pk}"] for e in enrollments if request.POST.get(f"m{e.pk}")
+        }
+        try:
+            changed = services.record_attendance(session=session, marks=marks, by=request.user)
+            messages.success(request, f"Đã lưu điểm danh ({changed} thay đổi).")
+            return redirect(request.path)
+        except services.TrainingError as err:
+            messages.error(request, str(err))
+    rows = [(e, e.marks[0].status if e.marks else "") for e in enrollments]
+    context = {
+        "course": course,
+        "session": session,
+        "rows": rows,
+        "statuses": Attendance.Status.choices,
+        "marked": sum(1 for _, s in rows if s),
+    }
+    return render(request, "training/attendance.html", context)
+
+
+# --- results -----------------------------------------------------------------------------
+
+
+def _save_marks(request: HttpRequest, roster: list[Enrollment]) -> None:
+    for e in roster:
+        raw = request.POST.get(f"essay{e.pk}", "").strip().replace(",", ".")
+        try:
+            mark = Decimal(raw) if raw else None
+        except InvalidOperation:
+            messages.error(request, f"Điểm của {e.person} không hợp lệ: «{raw}»")
+            continue
+        if mark != e.essay_mark:
+            services.set_essay_mark(enrollment=e, mark=mark)
+
+
+@login_required
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attendance share, essay marks and results; closing computes and records them."""
+    course = visible_course(request, pk)
+    n_sessions = course.sessions.count()
+    roster = [e for e in _roster(course) if e.status not in ("cancelled", "waitlisted")]
+    if request.method == "POST":
+        if not can_organise(request.user):
+            raise PermissionDenied
+        try:
+            _save_marks(request, roster)
+            if "close" in request.POST:
+                records = services.close_course(course=course, by=request.user)
+                messages.success(request, f"Đã kết thúc lớp; {len(records)} người hoàn thành.")
+        except services.TrainingError as err:
+            messages.error(request, str(err))
+        return redirect("training:results", pk=course.pk)
+    for e in roster:
+        e.share = (Decimal(e.attended) / n_sessions) if n_sessions else Decimal(0)
+        e.would_pass = services.passes(
+            programme=course.programme, attended=e.attended, sessions=n_sessions, essay=e.essay_mark
+        )
+    context = {
+        "course": course,
+        "roster": roster,
+        "n_sessions": n_sessions,
+        "closed": course.status == Course.Status.COMPLETED,
+        "can_organise": can_organise(request.user),
+        "override_form": OverrideForm(),
+    }
+    return render(request, "training/results.html", context)
+
+
+@organisers_only
+@require_POST
+def override(request: HttpRequest, pk: int, enrollment_pk: int) -> HttpResponse:
+    course = visible_course(request, pk)
+    enrollment = get_object_or_404(course.enrollments, pk=enrollment_pk)
+    form = OverrideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Phải chọn kết quả và ghi rõ lý do điều chỉnh.")
+        return redirect("training:results", pk=course.pk)
+    try:
+        services.override_result(enrollment=enrollment, by=request.user, **form.cleaned_data)
+        messages.success(request, "Đã điều chỉnh kết quả.")
+    except services.TrainingError as err:
+        messages.error(request, str(err))
+    return redirect("training:results", pk=course.pk)
+
+
+# --- historical records ------------------------------------------------------------------
+
+
+@login_required
+def records_import(request: HttpRequest) -> HttpResponse:
+    if not (is_unrestricted(request.user) or has_role(request.user, *RECORD_KEEPERS)):
+        raise PermissionDenied
+    form = RecordsUploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = services.import_training_records(
+            upload, filename=upload.name, user=request.user, dry_run=form.cleaned_data["dry_run"]
+        )
+        if result.written:
+            messages.success(request, result.summary())
+            return redirect(reverse("training:records_import"))
+    return render(request, "training/records_import.html", {"form": form, "result": result})
