@@ -252,9 +252,13 @@ class Organisation(models.Model):
         return self.name
 
     def save(self, *args: object, **kwargs: object) -> None:
+        self.derive_keys()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def derive_keys(self) -> None:
+        """Called by save(), and by bulk imports before bulk_create."""
         self.name = clean(self.name)
         self.search_text = fold(self.name)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class Role(models.Model):
@@ -363,7 +367,12 @@ class Person(models.Model):
         return self.full_name
 
     def save(self, *args: object, **kwargs: object) -> None:
-        # Derived keys only (see people.text); validation lives in people.services.
+        self.derive_keys()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def derive_keys(self) -> None:
+        """Derived keys only (see people.text); validation lives in people.services.
+        Called by save(), and by bulk imports before bulk_create."""
         self.family_name, self.middle_name = clean(self.family_name), clean(self.middle_name)
         self.given_name = clean(self.given_name)
         declared = " ".join(p for p in (self.family_name, self.middle_name, self.given_name) if p)
@@ -377,7 +386,6 @@ class Person(models.Model):
         self.sort_key = name_sort_key(*parts)
         self.search_text = fold(self.full_name)
         self.citizen_id = self.citizen_id or None
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class PositionQuerySet(models.QuerySet["Position"]):
