@@ -246,28 +246,61 @@ def trend_figure(rules: Any, roots: list[int], day: date) -> float | None:
     return percent(got["trained"] or 0, got["holders"] or 0)
 
 
-def _trend_values(code: str, scope: Scope, days: list[date], stamp: str) -> list[float | None]:
-    from coverage.rules import load_rules
-    from coverage.units import build_scope
+def _version_on(versions: list[Any], day: date) -> Any:
+    valid = [
+        t
+        for t in versions
+        if (t.valid_from is None or t.valid_from <= day)
+        and (t.valid_to is None or t.valid_to >= day)
+    ]
+    return max(valid, key=lambda t: t.valid_from or date.min) if valid else None
 
+
+class TrendContext:
+    """What the 120 points of a trend share: target versions with their rules, scope roots."""
+
+    def __init__(self, scope: Scope) -> None:
+        from training.models import Target
+
+        self.scope = scope
+        self.versions: dict[str, list[Any]] = {}
+        for target in Target.objects.filter(code__in=TARGET_CODES):
+            self.versions.setdefault(target.code, []).append(target)
+        self.rules: dict[int, Any] = {}
+        self.roots: dict[date, list[int]] = {}
+
+    def rules_for(self, code: str, day: date) -> Any:
+        from coverage.rules import load_rules
+
+        target = _version_on(self.versions.get(code, []), day)
+        if target is None:
+            return None
+        if target.pk not in self.rules:
+            self.rules[target.pk] = load_rules(target, day)
+        return self.rules[target.pk]
+
+    def roots_on(self, day: date) -> list[int]:
+        from coverage.units import area_scope
+
+        if day not in self.roots:
+            area = self.scope.area_of
+            self.roots[day] = area_scope(area, day).roots if area else [self.scope.unit.pk]
+        return self.roots[day]
+
+
+def _trend_values(code: str, ctx: TrendContext, days: list[date], stamp: str) -> list[float | None]:
+    scope = ctx.scope
     area = scope.area_of.pk if scope.area_of else ""
     keys = {d: f"cov:{code}:{scope.unit.pk}:{area}:{d}:{stamp}" for d in days}
     cached = cache.get_many([keys[d] for d in days if d < date.today()])
-    values, rules_of, fresh = [], {}, {}
+    values, fresh = [], {}
     for day in days:
         if keys[day] in cached:
             values.append(cached[keys[day]])
             continue
-        value = None
-        if scope.area_of is not None or scope.unit.is_active_on(day):
-            try:
-                rules = load_rules(code, day)
-            except CoverageError:
-                rules = None
-            if rules is not None:
-                rules = rules_of.setdefault(rules.target.pk, rules)
-                roots = build_scope(scope.unit, day, area_of=scope.area_of).roots
-                value = trend_figure(rules, roots, day)
+        value, rules = None, ctx.rules_for(code, day)
+        if rules is not None and (scope.area_of is not None or scope.unit.is_active_on(day)):
+            value = trend_figure(rules, ctx.roots_on(day), day)
         values.append(value)
         if day < date.today():
             fresh[keys[day]] = value
@@ -278,8 +311,9 @@ def _trend_values(code: str, scope: Scope, days: list[date], stamp: str) -> list
 def trend_svg(scope: Scope) -> str:
     days = month_ends(scope.on)
     stamp = registry_stamp()
+    ctx = TrendContext(scope)
     series = [
-        svg.Series(SHORT[code], _trend_values(code, scope, days, stamp)) for code in TARGET_CODES
+        svg.Series(SHORT[code], _trend_values(code, ctx, days, stamp)) for code in TARGET_CODES
     ]
     labels = [f"{d:%m/%y}" for d in days]
     return svg.line_chart(series, labels=labels, title="Tỷ lệ tập huấn theo tháng (%)")
