@@ -11,7 +11,7 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -35,15 +35,16 @@ from people.models import (
     Unit,
     UnitAncestry,
     UnitLineage,
+    UnitPlacement,
 )
 from people.services import (
     PeopleError,
     PersonData,
-    create_village,
     end_position,
-    find_or_create_organisation,
+    rebuild_ancestry,
     save_person,
 )
+from people.services import _village_kind as village_kind
 from people.text import clean, fold, match_key, unit_name_key
 
 CODE, VILLAGE, ROLE, ORG = "Mã xã", "Thôn, tổ dân phố", "Chức danh", "Tổ chức"
@@ -763,15 +764,9 @@ def _column_order(column: str) -> int:
 
 
 def _write(planner: Planner) -> None:
-    for village in planner._distinct_villages():
-        village.unit = create_village(commune=village.commune, name=village.name)
-    for org in planner.new_orgs.values():
-        unit = org.unit.unit if isinstance(org.unit, NewVillage) else org.unit
-        assert unit is not None
-        org.created = find_or_create_organisation(unit=unit, kind=org.kind, name=org.name)
-    for person in {id(p): p for p in planner.new_people.values()}.values():
-        home = person.home.unit if isinstance(person.home, NewVillage) else person.home
-        person.created = save_person(person.data, home_unit=home)
+    _create_villages(planner._distinct_villages(), planner.successors)
+    _create_organisations(list(planner.new_orgs.values()))
+    _create_people(list({id(p): p for p in planner.new_people.values()}.values()))
     people = Person.objects.in_bulk(list(planner.person_updates))
     for pk, data in planner.person_updates.items():
         save_person(data, person=people[pk])
@@ -779,6 +774,53 @@ def _write(planner: Planner) -> None:
         assert entry.end
         end_position(position=position, end=entry.end)
     Position.objects.bulk_create([_position(e) for e in planner.creates], batch_size=1000)
+
+
+def _create_organisations(orgs: list[NewOrganisation]) -> None:
+    for org in orgs:
+        unit = org.unit.unit if isinstance(org.unit, NewVillage) else org.unit
+        assert unit is not None
+        name = org.name or f"{OrgKind(org.kind).label} {unit.name}"
+        org.created = Organisation(unit=unit, kind=org.kind, name=name)
+        org.created.derive_keys()
+    Organisation.objects.bulk_create([o.created for o in orgs if o.created], batch_size=1000)
+
+
+def _create_people(people: list[NewPerson]) -> None:
+    # Already normalised and checked by the planner: save_person's checks would repeat.
+    for person in people:
+        home = person.home.unit if isinstance(person.home, NewVillage) else person.home
+        person.created = Person(home_unit=home, **_person_fields(person.data))
+        person.created.derive_keys()
+    Person.objects.bulk_create([p.created for p in people if p.created], batch_size=1000)
+
+
+def _person_fields(data: PersonData) -> dict[str, Any]:
+    return {f: v for f, v in asdict(data).items() if v not in ("", None)}
+
+
+def _create_villages(villages: list[NewVillage], successors: dict[int, UnitLineage]) -> None:
+    """create_village for many villages at once: placements and closure rows in bulk."""
+    placements = []
+    for village in villages:
+        kind, name = village_kind(village.name)
+        unit = Unit(name=name, level=Level.VILLAGE, kind=kind, edition=Unit.Edition.LOCAL)
+        unit.save()
+        village.unit = unit
+        commune = village.commune
+        placements.append(
+            UnitPlacement(
+                unit=unit, parent=commune, valid_from=commune.valid_from, valid_to=commune.valid_to
+            )
+        )
+        successor = successors.get(commune.pk)
+        if successor is not None:
+            placements.append(
+                UnitPlacement(unit=unit, parent=successor.new, valid_from=successor.effective)
+            )
+    UnitPlacement.objects.bulk_create(placements, batch_size=1000)
+    if villages:
+        rebuild_ancestry([v.unit for v in villages if v.unit])
 
 
 def _position(entry: Entry) -> Position:
