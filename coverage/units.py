@@ -13,8 +13,6 @@ from people.text import clean, name_sort_key
 
 # The last day of the legacy edition: old codes (Hà Giang 02, its districts) are read on it.
 LEGACY_DAY = REFORM_DATE - timedelta(days=1)
-# GSO code widths: province 2 digits, district 3, commune 5.
-WIDTH_LEVELS = {2: Level.PROVINCE, 3: Level.DISTRICT, 5: Level.COMMUNE}
 
 
 @dataclass
@@ -49,12 +47,10 @@ def resolve_unit(code: str, on: date) -> Unit:
     raw = clean(str(code))
     if not raw.isdigit():
         raise CoverageError(f"Mã đơn vị «{raw}» không hợp lệ (chỉ gồm chữ số)")
-    width = 2 if len(raw) <= 2 else 3 if len(raw) == 3 else 5
-    candidates = Unit.objects.filter(code__in={raw, raw.zfill(width)}).active_on(on)
-    found = sorted(
-        candidates.exclude(level=Level.VILLAGE),
-        key=lambda u: (u.code != raw, u.level != WIDTH_LEVELS[width], u.pk),
-    )
+    # "889" may be a district (889) or commune 00889: an exact code wins, then the narrowest.
+    codes = {raw} | {raw.zfill(width) for width in (2, 3, 5) if len(raw) <= width}
+    candidates = Unit.objects.filter(code__in=codes).exclude(level=Level.VILLAGE).active_on(on)
+    found = sorted(candidates, key=lambda u: (u.code != raw, len(u.code), u.pk))
     if not found:
         raise CoverageError(f"Không có đơn vị nào mang mã {raw} vào ngày {on:%d/%m/%Y}")
     return found[0]
