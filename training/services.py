@@ -440,7 +440,7 @@ def close_course(*, course: Course, by: Any = None) -> list[TrainingRecord]:
         course.status, course.closed_at = Course.Status.COMPLETED, timezone.now()
         course.closed_by = by if getattr(by, "pk", None) else None
         course.save(update_fields=["status", "closed_at", "closed_by"])
-        transaction.on_commit(lambda: _issue_certificates(course))
+        transaction.on_commit(lambda: _issue_certificates(course), robust=True)
     return records
 
 
@@ -520,7 +520,7 @@ def override_result(
         enrollment.save()
         _sync_record(course, enrollment, completed)
     if completed:
-        transaction.on_commit(lambda: _issue_certificates(course))
+        transaction.on_commit(lambda: _issue_certificates(course), robust=True)
     return enrollment
 
 
