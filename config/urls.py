@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("api.urls")),
     path("", include("people.urls")),
+    path("", include("people.roster_urls")),
     path("", include("training.planning_urls")),
     path("", include("training.urls")),
     path("", include("certificates.urls")),

@@ -875,9 +875,10 @@ def import_roster(
 # ---------------------------------------------------------------- export and template
 
 
-def roster_positions(*, unit: Unit, as_of: date | None) -> Any:
-    """Positions of organisations inside `unit`: active on `as_of`, or all of history."""
-    positions = Position.objects.all()
+def roster_positions(*, unit: Unit, as_of: date | None, user: Any = None) -> Any:
+    """Positions of organisations inside `unit`: active on `as_of`, or all of history;
+    limited to what `user` may see when given."""
+    positions = Position.objects.all() if user is None else Position.objects.visible_to(user)
     if as_of is None:
         placed = UnitAncestry.objects.filter(ancestor=unit).values("descendant_id")
         positions = positions.filter(organisation__unit_id__in=placed)
@@ -905,8 +906,9 @@ def _commune_code(spans: list[tuple[date, date, str]], day: date) -> str:
     return next((code for since, until, code in spans if since <= day <= until), "")
 
 
-def export_rows(positions: Iterable[Position]) -> Iterator[list[Any]]:
-    """One list of cell values per position, in COLUMNS order (re-importable as is)."""
+def export_rows(positions: Iterable[Position], *, reveal: bool = True) -> Iterator[list[Any]]:
+    """One list of cell values per position, in COLUMNS order (re-importable as is).
+    Without `reveal`, citizen IDs are masked and ethnicity (sensitive) left out."""
     positions = list(positions)
     communes = _communes_on(positions)
     for p in positions:
@@ -921,8 +923,8 @@ def export_rows(positions: Iterable[Position]) -> Iterator[list[Any]]:
             *(parts if person.given_name else ("", "", "")),
             person.birth_date,
             person.get_sex_display() if person.sex else "",
-            person.ethnicity,
-            person.citizen_id or person.legacy_id,
+            person.ethnicity if reveal else "",
+            (person.citizen_id or person.legacy_id) if reveal else ids.mask(person.citizen_id),
             person.phone,
             person.email,
             p.start,
@@ -957,11 +959,14 @@ def _workbook(title: str, rows: Iterable[list[Any]]) -> bytes:
     return out.getvalue()
 
 
-def export_roster(*, unit: Unit, as_of: date | None = None) -> bytes:
+def export_roster(
+    *, unit: Unit, as_of: date | None = None, user: Any = None, reveal: bool = True
+) -> bytes:
     """The roster of `unit` as an .xlsx in the import's columns."""
     when = f"ngày {show(as_of)}" if as_of else "toàn bộ thời gian"
     title = f"DANH SÁCH CHỨC DANH — {unit.name.upper()} — {when}"
-    return _workbook(title, export_rows(roster_positions(unit=unit, as_of=as_of)))
+    positions = roster_positions(unit=unit, as_of=as_of, user=user)
+    return _workbook(title, export_rows(positions, reveal=reveal))
 
 
 def template_workbook() -> bytes:

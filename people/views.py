@@ -1,11 +1,31 @@
 """HTML pages of the registry."""
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import secrets
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
 
-from people.access import roles_of
-from people.models import Grant
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+
+from config.dates import parse_date
+from people.access import (
+    can_see_citizen_ids,
+    can_see_unit,
+    granted_unit_ids,
+    has_role,
+    is_unrestricted,
+    roles_of,
+)
+from people.models import Grant, Level, Role, Unit
+from people.roster import export_roster, import_roster, roster_positions, template_workbook
+from people.text import fold
 
 
 @login_required
@@ -17,3 +37,179 @@ def home(request: HttpRequest) -> HttpResponse:
         "people/home.html",
         {"grants": grants, "roles": sorted(roles_of(request.user))},
     )
+
+
+# ---------------------------------------------------------------- roster (danh bạ)
+
+ROSTER_PAGE_SIZE = 50
+IMPORT_ROLES = (Grant.Role.ADMINISTRATOR, Grant.Role.CLERK)
+MAX_UPLOAD = 20 * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _day(text: str | None) -> tuple[date, str]:
+    """The date typed in a filter (dd/mm/yyyy), today when empty; with an error if unreadable."""
+    if not text:
+        return date.today(), ""
+    try:
+        return parse_date(text), ""
+    except ValueError as e:
+        return date.today(), str(e)
+
+
+def _start_units(user: Any, day: date) -> list[Unit]:
+    """The units a user starts from: their grants, or the provinces for a superuser."""
+    if is_unrestricted(user):
+        return list(Unit.objects.filter(level=Level.PROVINCE).active_on(day).order_by("name"))
+    return list(Unit.objects.filter(pk__in=granted_unit_ids(user)).order_by("level", "name"))
+
+
+def _chosen_unit(request: HttpRequest, starts: list[Unit]) -> Unit | None:
+    raw = request.GET.get("unit", "")
+    if not raw.isdigit():
+        return starts[0] if starts else None
+    unit = Unit.objects.filter(pk=int(raw)).first()
+    if unit is None or not can_see_unit(request.user, unit):
+        raise Http404("Không có đơn vị này trong phạm vi của bạn")
+    return unit
+
+
+def _children(unit: Unit, day: date) -> list[Unit]:
+    return list(
+        Unit.objects.filter(
+            ancestor_links__ancestor=unit,
+            ancestor_links__depth=1,
+            ancestor_links__valid_from__lte=day,
+            ancestor_links__valid_to__gte=day,
+        ).order_by("name")
+    )
+
+
+def _roster_rows(request: HttpRequest, unit: Unit, day: date) -> Any:
+    positions = roster_positions(unit=unit, as_of=day, user=request.user)
+    if request.GET.get("role"):
+        positions = positions.filter(role__code=request.GET["role"])
+    if request.GET.get("q"):
+        positions = positions.filter(person__search_text__contains=fold(request.GET["q"]))
+    return positions.order_by("person__sort_key", "role__order", "pk")
+
+
+@login_required
+def roster(request: HttpRequest) -> HttpResponse:
+    """Who holds which role in a unit on a date, in Vietnamese name order (danh bạ)."""
+    day, date_error = _day(request.GET.get("as_of"))
+    starts = _start_units(request.user, day)
+    unit = _chosen_unit(request, starts)
+    page = None
+    if unit is not None:
+        rows = _roster_rows(request, unit, day)
+        page = Paginator(rows, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "day": day,
+        "date_error": date_error,
+        "starts": starts,
+        "unit": unit,
+        "children": _children(unit, day) if unit else [],
+        "roles": Role.objects.all(),
+        "page": page,
+        "reveal": can_see_citizen_ids(request.user),
+        "can_import": _may_import(request.user),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "people/roster.html", context)
+
+
+def _may_import(user: Any) -> bool:
+    return is_unrestricted(user) or has_role(user, *IMPORT_ROLES)
+
+
+def _upload_dir() -> Path:
+    path = Path(tempfile.gettempdir()) / "taphuan-roster"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def _keep_upload(request: HttpRequest, content: bytes, filename: str) -> str:
+    """Keep the file between preview and confirmation, under a token held by this session."""
+    token = secrets.token_urlsafe(16)
+    (_upload_dir() / token).write_bytes(content)
+    request.session["roster_upload"] = {"token": token, "filename": filename}
+    return token
+
+
+def _kept_upload(request: HttpRequest) -> tuple[bytes, str] | None:
+    kept = request.session.get("roster_upload") or {}
+    token = request.POST.get("token", "")
+    path = _upload_dir() / token
+    if not token or kept.get("token") != token or not path.is_file():
+        return None
+    return path.read_bytes(), kept["filename"]
+
+
+def _forget_upload(request: HttpRequest) -> None:
+    kept = request.session.pop("roster_upload", None) or {}
+    if kept.get("token"):
+        (_upload_dir() / kept["token"]).unlink(missing_ok=True)
+
+
+@login_required
+def roster_import(request: HttpRequest) -> HttpResponse:
+    """Upload a roster → preview of every change or every error → confirm → written."""
+    if not _may_import(request.user):
+        raise PermissionDenied("Chỉ quản trị viên và cán bộ nhập liệu được nhập danh sách")
+    if request.method != "POST":
+        return render(request, "people/import.html", {})
+    if request.POST.get("action") == "confirm":
+        return _confirm_import(request)
+    upload = request.FILES.get("file")
+    if upload is None or upload.size > MAX_UPLOAD:
+        error = "Chọn một tệp .xlsx hoặc .csv (tối đa 20 MB)"
+        return render(request, "people/import.html", {"upload_error": error}, status=400)
+    content = upload.read()
+    result = import_roster(content, filename=upload.name, user=request.user, dry_run=True)
+    token = "" if result.errors else _keep_upload(request, content, upload.name)
+    context = {"result": result, "token": token, "filename": upload.name}
+    return render(request, "people/import.html", context)
+
+
+def _confirm_import(request: HttpRequest) -> HttpResponse:
+    kept = _kept_upload(request)
+    if kept is None:
+        messages.error(request, "Tệp đã tải lên không còn; hãy tải lên lại.")
+        return redirect("people:import")
+    content, filename = kept
+    result = import_roster(content, filename=filename, user=request.user)
+    if result.errors:
+        return render(request, "people/import.html", {"result": result, "filename": filename})
+    _forget_upload(request)
+    messages.success(request, f"Đã nhập {filename}. {result.summary()}")
+    return redirect("people:roster")
+
+
+@login_required
+def roster_template(request: HttpRequest) -> HttpResponse:
+    """The empty roster to fill in: title row, headers, one example row."""
+    return _xlsx(template_workbook(), "mau-danh-sach-chuc-danh.xlsx")
+
+
+@login_required
+def roster_export(request: HttpRequest) -> HttpResponse:
+    """The roster of a unit on a date (or all of history) as .xlsx in the import's columns."""
+    day, date_error = _day(request.GET.get("as_of"))
+    if date_error:
+        return HttpResponse(date_error, status=400, content_type="text/plain; charset=utf-8")
+    unit = _chosen_unit(request, _start_units(request.user, day))
+    if unit is None:
+        raise Http404("Không có đơn vị nào trong phạm vi của bạn")
+    as_of = None if request.GET.get("history") else day
+    content = export_roster(
+        unit=unit, as_of=as_of, user=request.user, reveal=can_see_citizen_ids(request.user)
+    )
+    suffix = "toan-bo" if as_of is None else day.strftime("%d-%m-%Y")
+    return _xlsx(content, f"danh-sach-{slugify(fold(unit.name))}-{suffix}.xlsx")
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
