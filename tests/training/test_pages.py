@@ -122,3 +122,19 @@ def test_it_refuses_organiser_pages_to_a_clerk(client, place, programme):
     course = make_course(place, programme)
     assert client.get(reverse("training:course_create")).status_code == 403
     assert client.get(reverse("training:course_detail", args=[course.pk])).status_code == 200
+
+
+def test_it_uploads_historical_records_and_lists_errors(web, place):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    person = place.holders[0]
+    person.citizen_id = "002080012345"
+    person.save()
+    header = "Số CCCD;Mã chương trình;Ngày hoàn thành;Đơn vị tổ chức\n"
+    bad = SimpleUploadedFile("a.csv", (header + "002080012345;sai-ma;01/02/2023;BDV\n").encode())
+    page = web.post(reverse("training:records_import"), {"file": bad}).content.decode()
+    assert "Dòng 2, cột «Mã chương trình»" in page
+    assert not TrainingRecord.objects.exists()
+    good = SimpleUploadedFile("a.csv", (header + "002080012345;xdd-kndv;01/02/2023;BDV\n").encode())
+    assert web.post(reverse("training:records_import"), {"file": good}).status_code == 302
+    assert TrainingRecord.objects.get().person == person
