@@ -23,6 +23,7 @@ from people.access import (
     is_unrestricted,
     roles_of,
 )
+from people.ids import mask
 from people.models import Grant, Level, Role, Unit
 from people.roster import export_roster, import_roster, roster_positions, template_workbook
 from people.text import fold
@@ -104,6 +105,10 @@ def roster(request: HttpRequest) -> HttpResponse:
     if unit is not None:
         rows = _roster_rows(request, unit, day)
         page = Paginator(rows, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+        reveal = can_see_citizen_ids(request.user)
+        for position in page:
+            number = position.person.citizen_id or position.person.legacy_id
+            position.shown_id = number if reveal else mask(number)
     context = {
         "day": day,
         "date_error": date_error,
@@ -112,7 +117,6 @@ def roster(request: HttpRequest) -> HttpResponse:
         "children": _children(unit, day) if unit else [],
         "roles": Role.objects.all(),
         "page": page,
-        "reveal": can_see_citizen_ids(request.user),
         "can_import": _may_import(request.user),
         "query": request.GET.urlencode(),
     }
