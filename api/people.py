@@ -6,15 +6,16 @@ administrators write, through people.services, whose PeopleError becomes a 400."
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields as dataclass_fields
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Case, OuterRef, QuerySet, Subquery, Value, When
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, routers, status, viewsets
 from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from api.people_filters import (
@@ -49,6 +50,11 @@ def _as_of(meaning: str) -> OpenApiParameter:
 
 
 SAFE = permissions.SAFE_METHODS
+# Top-down: provinces first, villages last (the level codes do not sort that way).
+LEVEL_RANK = Case(
+    *(When(level=level, then=Value(rank)) for rank, level in enumerate(services.LEVEL_ORDER)),
+    default=Value(len(services.LEVEL_ORDER)),
+)
 
 
 class Refused(APIException):
@@ -142,8 +148,8 @@ class UnitViewSet(RegistryViewSet):
         ).values("ancestor_id")[:1]
         return (
             Unit.objects.visible_to(self.request.user)
-            .annotate(parent_id_on=Subquery(parent))
-            .order_by("level", "name", "pk")
+            .annotate(parent_id_on=Subquery(parent), level_rank=LEVEL_RANK)
+            .order_by("level_rank", "name", "pk")
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -169,12 +175,12 @@ class OrganisationViewSet(RegistryViewSet):
     def get_queryset(self) -> QuerySet[Organisation]:
         return Organisation.objects.visible_to(self.request.user).order_by("unit_id", "kind", "pk")
 
-    def perform_create(self, serializer: OrganisationSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer) -> None:
         require_writable(self.request.user, serializer.validated_data["unit"].pk)
         serializer.save()
 
-    def perform_update(self, serializer: OrganisationSerializer) -> None:
-        require_writable(self.request.user, serializer.instance.unit_id)
+    def perform_update(self, serializer: BaseSerializer) -> None:
+        require_writable(self.request.user, cast(Organisation, serializer.instance).unit_id)
         if "unit" in serializer.validated_data:
             require_writable(self.request.user, serializer.validated_data["unit"].pk)
         serializer.save()
@@ -208,7 +214,7 @@ class PersonViewSet(RegistryViewSet):
             "show_ethnicity": Grant.Role.ADMINISTRATOR in roles,
         }
 
-    def perform_create(self, serializer: PersonSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer) -> None:
         data = dict(serializer.validated_data)
         home_unit = data.pop("home_unit", None)
         if not is_unrestricted(self.request.user):
@@ -216,8 +222,8 @@ class PersonViewSet(RegistryViewSet):
         with refusals():
             serializer.instance = services.save_person(_person_data(data), home_unit=home_unit)
 
-    def perform_update(self, serializer: PersonSerializer) -> None:
-        person = serializer.instance
+    def perform_update(self, serializer: BaseSerializer) -> None:
+        person = cast(Person, serializer.instance)
         data = dict(serializer.validated_data)
         home_unit = data.pop("home_unit", None)
         self._require_writable_person(person)
@@ -253,7 +259,10 @@ PERSON_FIELDS = [f.name for f in dataclass_fields(services.PersonData)]
 
 
 def _person_data(values: dict[str, Any]) -> services.PersonData:
-    return services.PersonData(**{k: v if v is not None else "" for k, v in values.items()})
+    """A declaration from validated fields; the dataclass wants "" where the API has null."""
+    known: dict[str, Any] = {k: "" if v is None else v for k, v in values.items()}
+    known["birth_date"] = values.get("birth_date")
+    return services.PersonData(**known)
 
 
 @extend_schema_view(
@@ -274,7 +283,7 @@ class PositionViewSet(RegistryViewSet):
             .order_by("organisation_id", "role__order", "start", "pk")
         )
 
-    def perform_create(self, serializer: PositionSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer) -> None:
         values = serializer.validated_data
         user = self.request.user
         require_writable(user, values["organisation"].unit_id)

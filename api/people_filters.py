@@ -1,6 +1,7 @@
 """Query-string filters of the registry API (django-filter FilterSets)."""
 
 from datetime import date
+from typing import TypeVar
 
 import django_filters as filters
 from django import forms
@@ -13,7 +14,17 @@ from rest_framework.request import Request
 
 from config.dates import parse_date
 from people.access import can_see_citizen_ids
-from people.models import Level, Organisation, OrgKind, Person, Position, Unit
+from people.models import (
+    Level,
+    Organisation,
+    OrganisationQuerySet,
+    OrgKind,
+    Person,
+    Position,
+    PositionQuerySet,
+    Unit,
+    UnitQuerySet,
+)
 from people.text import fold
 
 
@@ -45,7 +56,10 @@ class DayFilter(filters.Filter):
     field_class = DayField
 
 
-def _search(queryset: QuerySet, field: str, value: str) -> QuerySet:
+QS = TypeVar("QS", bound=QuerySet)
+
+
+def _search(queryset: QS, field: str, value: str) -> QS:
     """Accent-insensitive: 'Quan Ba' finds 'Quản Bạ' through the folded `search_text`."""
     folded = fold(value)
     return queryset.filter(**{f"{field}__contains": folded}) if folded else queryset
@@ -76,17 +90,17 @@ class UnitFilter(DatedFilterSet):
         model = Unit
         fields = ["as_of", "code", "level", "kind", "within", "parent", "search"]
 
-    def filter_as_of(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
+    def filter_as_of(self, queryset: UnitQuerySet, name: str, value: date) -> UnitQuerySet:
         return queryset.active_on(value)
 
-    def filter_within(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+    def filter_within(self, queryset: UnitQuerySet, name: str, value: int) -> UnitQuerySet:
         return queryset.filter(pk__in=Unit.objects.within(value, on=self.day).values("pk"))
 
-    def filter_parent(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+    def filter_parent(self, queryset: UnitQuerySet, name: str, value: int) -> UnitQuerySet:
         # `parent_id_on` is the annotation of the parent on the same date (see the viewset).
-        return queryset.filter(parent_id_on=value)
+        return queryset.filter(parent_id_on=value)  # type: ignore[misc]
 
-    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_search(self, queryset: UnitQuerySet, name: str, value: str) -> UnitQuerySet:
         return _search(queryset, "search_text", value)
 
 
@@ -103,13 +117,19 @@ class OrganisationFilter(DatedFilterSet):
         model = Organisation
         fields = ["as_of", "unit", "kind", "within", "search"]
 
-    def filter_as_of(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
+    def filter_as_of(
+        self, queryset: OrganisationQuerySet, name: str, value: date
+    ) -> OrganisationQuerySet:
         return queryset.active_on(value)
 
-    def filter_within(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+    def filter_within(
+        self, queryset: OrganisationQuerySet, name: str, value: int
+    ) -> OrganisationQuerySet:
         return queryset.within(value, on=self.day)
 
-    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_search(
+        self, queryset: OrganisationQuerySet, name: str, value: str
+    ) -> OrganisationQuerySet:
         return _search(queryset, "search_text", value)
 
 
@@ -159,8 +179,8 @@ class PositionFilter(DatedFilterSet):
         model = Position
         fields = ["as_of", "role", "unit", "person"]
 
-    def filter_as_of(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
+    def filter_as_of(self, queryset: PositionQuerySet, name: str, value: date) -> PositionQuerySet:
         return queryset.active_on(value)
 
-    def filter_unit(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+    def filter_unit(self, queryset: PositionQuerySet, name: str, value: int) -> PositionQuerySet:
         return queryset.within(value, on=self.day)

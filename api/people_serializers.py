@@ -11,7 +11,8 @@ from people.models import Level, Organisation, Person, Position, Role, Unit
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    parent = serializers.IntegerField(
+    # The metaclass pops declared fields, so `parent` does not shadow Field.parent.
+    parent = serializers.IntegerField(  # type: ignore[assignment]
         source="parent_id_on",
         read_only=True,
         allow_null=True,
@@ -39,7 +40,7 @@ class VillageCreateSerializer(serializers.Serializer):
     """A new village (thôn, bản, tổ dân phố) under a commune."""
 
     name = serializers.CharField(max_length=200)
-    parent = serializers.PrimaryKeyRelatedField(
+    parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
         queryset=Unit.objects.filter(level=Level.COMMUNE), help_text="Id đơn vị cấp xã"
     )
 

@@ -6,7 +6,7 @@ Appointments go through people.services, whose PeopleError shows as a form error
 
 from collections.abc import Callable
 from dataclasses import fields as dataclass_fields
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -15,7 +15,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
 from people import services
-from people.access import can_see_citizen_ids, has_role, is_unrestricted
+from people.access import can_see_citizen_ids, granted_unit_ids, has_role, is_unrestricted
 from people.ids import mask
 from people.models import (
     Grant,
@@ -33,11 +33,11 @@ from people.models import (
 from people.text import clean, fold
 
 
-def column(path: str, title: str) -> Callable[[Model], object]:
+def column(path: str, title: str) -> Callable[[Any], Any]:
     """A list column reaching `path` (a__b), titled in Vietnamese."""
 
     @admin.display(description=title, ordering=path)
-    def show(obj: Model) -> object:
+    def show(obj: Model) -> Any:
         value: Any = obj
         for part in path.split("__"):
             value = getattr(value, part)
@@ -65,9 +65,9 @@ PLACEMENT_LABELS = {
 }
 
 
-def _inside(unit_id: str) -> QuerySet:
+def _inside(unit_id: str | None) -> QuerySet:
     """Ids of units below `unit_id` on any date (the admin filters are not dated)."""
-    return UnitAncestry.objects.filter(ancestor_id=unit_id).values("descendant_id")
+    return UnitAncestry.objects.filter(ancestor_id=int(unit_id or 0)).values("descendant_id")
 
 
 def _unit_label(unit: Unit) -> str:
@@ -86,8 +86,7 @@ class UnitListFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
         visible = Unit.objects.visible_to(request.user)
         roots = visible.filter(
-            Q(level=Level.PROVINCE)
-            | Q(pk__in=Grant.objects.filter(user=request.user).values("unit"))
+            Q(level=Level.PROVINCE) | Q(pk__in=granted_unit_ids(request.user))
         ).order_by("edition", "name")
         choices = [(str(u.pk), _unit_label(u)) for u in roots]
         if self.value():
@@ -97,7 +96,7 @@ class UnitListFilter(admin.SimpleListFilter):
     def _communes(self, visible: QuerySet) -> QuerySet:
         """Communes of the province the chosen unit is (or lies) in."""
         above = UnitAncestry.objects.filter(
-            descendant_id=self.value(), ancestor__level=Level.PROVINCE
+            descendant_id=int(self.value() or 0), ancestor__level=Level.PROVINCE
         ).values("ancestor_id")
         provinces = Unit.objects.filter(Q(pk__in=above) | Q(pk=self.value(), level=Level.PROVINCE))
         inside = UnitAncestry.objects.filter(ancestor__in=provinces).values("descendant_id")
@@ -160,7 +159,7 @@ class RegistryAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(
         self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> forms.Field | None:
+    ) -> forms.ModelChoiceField | None:
         manager = db_field.related_model._default_manager
         if hasattr(manager, "visible_to") and not is_unrestricted(request.user):
             kwargs["queryset"] = manager.visible_to(request.user)
@@ -356,13 +355,13 @@ class PersonAdmin(RegistryAdmin):
 
     @admin.display(description="số CCCD")
     def masked_citizen_id(self, obj: Person) -> str:
-        return obj.citizen_id if self._show_ids else mask(obj.citizen_id)
+        return (obj.citizen_id or "") if self._show_ids else mask(obj.citizen_id)
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
         self._show_ids = can_see_citizen_ids(request.user)  # once per page, not per row
         return super().changelist_view(request, extra_context)
 
-    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> list[Any]:
         self._show_ids = can_see_citizen_ids(request.user)
         fields = list(PersonForm.Meta.fields)
         if not self._show_ids:
@@ -429,17 +428,11 @@ class PositionForm(forms.ModelForm):
         return position
 
     def _check_reopening(self, position: Position) -> None:
-        clash = (
-            services.overlapping_positions(
-                role=position.role,
-                organisation=position.organisation,
-                start=position.start,
-                end=None,
-                person=position.person,
-            )  # fmt: skip
-            .exclude(pk=position.pk)
-            .first()
-        )
+        others = services.overlapping_positions(
+            role=position.role, organisation=position.organisation, start=position.start,
+            end=None, person=position.person,
+        )  # fmt: skip
+        clash = cast(QuerySet[Position], others).exclude(pk=position.pk).first()
         if clash:
             raise services.PeopleError(
                 f"Không thể bỏ ngày kết thúc: {clash.person.full_name} giữ chức danh này "
@@ -462,7 +455,7 @@ class PositionAdmin(RegistryAdmin):
     def unit_name(self, obj: Position) -> str:
         return obj.organisation.unit.name
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[Any]:
         # Who, what and since when are the appointment itself: end it and appoint anew instead.
         return ["person", "role", "organisation", "start"] if obj else []
 

@@ -174,6 +174,19 @@ def test_it_searches_units_without_accents(tree, registry, administrator):
     assert only(administrator.get(UNITS, {"search": "THANH VÂN"}))["id"] == tree.thanh_van.pk
 
 
+def test_it_lists_units_top_down(tree, registry, administrator):
+    levels = [row["level"] for row in administrator.get(UNITS).json()["results"]]
+    assert levels == [
+        "province",
+        "district",
+        "district",
+        "commune",
+        "commune",
+        "commune",
+        "village",
+    ]
+
+
 def test_it_filters_units_by_level(tree, registry, administrator):
     communes = ids(administrator.get(UNITS, {"level": "commune"}))
     assert communes == {tree.thanh_van.pk, tree.can_ty.pk, registry.lao_va_chai.pk}

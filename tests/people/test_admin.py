@@ -282,3 +282,26 @@ def test_it_keeps_roles_out_of_reach_of_staff_without_permission(tree):
     client.force_login(user)
     assert client.get("/admin/people/role/").status_code == 403
     assert Role.objects.filter(code="party_cell_secretary").exists()
+
+
+def test_it_refuses_to_reopen_a_seat_someone_else_took(area, clerk):
+    position = Position.objects.get(person=area.secretary)
+    assert (
+        clerk.post(
+            f"/admin/people/position/{position.pk}/change/",
+            {"end": "30/06/2025", "legal_basis": ""},
+        ).status_code
+        == 302
+    )
+    successor = PersonFactory(family_name="Giàng", middle_name="Seo", given_name="Pháo")
+    appoint(
+        person=successor, role=role("party_cell_secretary"), organisation=area.cell,
+        start=date(2025, 7, 1),
+    )  # fmt: skip
+    response = clerk.post(
+        f"/admin/people/position/{position.pk}/change/", {"end": "", "legal_basis": ""}
+    )
+    assert response.status_code == 200
+    assert "Không thể bỏ ngày kết thúc" in response.content.decode()
+    position.refresh_from_db()
+    assert position.end == date(2025, 6, 30)
