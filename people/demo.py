@@ -135,11 +135,12 @@ def load(*, stdout: TextIO) -> None:
             demo = Demo(random.Random(SEED))
             demo.build()
         stdout.write(demo.summary() + "\n")
-    ensure_users(stdout)
+    ensure_users()
     for app in ("training", "certificates", "coverage"):
         module = _demo_module(app)
         if module is not None:
             module.load(stdout=stdout)
+    print_logins(stdout)
 
 
 def ensure_units(stdout: TextIO) -> None:
@@ -160,11 +161,10 @@ def _demo_module(app: str) -> object | None:
 # --- Logins ---------------------------------------------------------------------------------
 
 
-def ensure_users(stdout: TextIO) -> None:
+def ensure_users() -> None:
     """The demo logins with their grants; an existing account keeps its password."""
     User = get_user_model()
-    address = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/"
-    for username, role, units, what in USERS:
+    for username, role, units, _ in USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
             make = User.objects.create_superuser if role is None else User.objects.create_user
@@ -172,6 +172,11 @@ def ensure_users(stdout: TextIO) -> None:
         for edition, key in units:
             unit = Unit.objects.get(edition=edition, source_key=key)
             Grant.objects.get_or_create(user=user, unit=unit, role=role)
+
+
+def print_logins(stdout: TextIO) -> None:
+    address = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/"
+    for username, _, _, what in USERS:
         stdout.write(
             f"Đăng nhập: {address} — tài khoản {username} / mật khẩu {PASSWORD} ({what})\n"
         )
