@@ -1,12 +1,14 @@
 """Training fixtures: a commune with a village, its role holders, a programme and a course."""
 
+import importlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
-from people.models import Grant, Level, Organisation, OrgKind, Person, Unit
+from people.models import Grant, Level, Organisation, OrgKind, Person, Role, Unit
 from people.services import appoint
 from tests.browser.conftest import browser, login, page  # noqa: F401
 from tests.factories import PersonFactory, UserFactory, grant, make_unit, role
@@ -30,7 +32,16 @@ def at(day: date, hour: int = 8) -> datetime:
 
 
 @pytest.fixture
-def place(db) -> Place:  # type: ignore[no-untyped-def]
+def catalogue(db) -> None:  # type: ignore[no-untyped-def]
+    """The seeded roles and programmes, put back if a transactional test flushed them."""
+    if not Role.objects.exists():
+        importlib.import_module("people.migrations.0003_seed_roles").seed(django_apps, None)
+    if not Programme.objects.exists():
+        importlib.import_module("training.migrations.0002_seed_catalogue").seed(django_apps, None)
+
+
+@pytest.fixture
+def place(catalogue) -> Place:  # type: ignore[no-untyped-def]
     K = Unit.Kind
     modern = {"edition": Unit.Edition.E2025, "valid_from": date(2025, 7, 1)}
     tq = make_unit(name="Tỉnh Tuyên Quang", level=Level.PROVINCE, kind=K.TINH, code="08", **modern)
@@ -54,7 +65,7 @@ def place(db) -> Place:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def programme(db) -> Programme:  # type: ignore[no-untyped-def]
+def programme(catalogue) -> Programme:  # type: ignore[no-untyped-def]
     return Programme.objects.get(code="xdd-kndv")
 
 
