@@ -10,9 +10,11 @@ import importlib
 import os
 import random
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TextIO
+from types import ModuleType
+from typing import Protocol
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -125,7 +127,13 @@ USERS = [
 ]
 
 
-def load(*, stdout: TextIO) -> None:
+class Output(Protocol):
+    """Where messages go: a management command's stdout or any text stream."""
+
+    def write(self, msg: str, /) -> object: ...
+
+
+def load(*, stdout: Output) -> None:
     """People, units' organisations and logins, then the other areas' demo data."""
     ensure_units(stdout)
     if Organisation.objects.filter(name=MARKER).exists():
@@ -143,13 +151,13 @@ def load(*, stdout: TextIO) -> None:
     print_logins(stdout)
 
 
-def ensure_units(stdout: TextIO) -> None:
+def ensure_units(stdout: Output) -> None:
     if not Unit.objects.filter(edition=official.LEGACY, source_key="tinhhagiang").exists():
         stdout.write("Chưa có danh mục đơn vị: nạp Hà Giang (02) và Tuyên Quang (08)...\n")
         official.load(["02", "08"])
 
 
-def _demo_module(app: str) -> object | None:
+def _demo_module(app: str) -> ModuleType | None:
     try:
         return importlib.import_module(f"{app}.demo")
     except ModuleNotFoundError as e:
@@ -174,7 +182,7 @@ def ensure_users() -> None:
             Grant.objects.get_or_create(user=user, unit=unit, role=role)
 
 
-def print_logins(stdout: TextIO) -> None:
+def print_logins(stdout: Output) -> None:
     address = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/"
     for username, _, _, what in USERS:
         stdout.write(
@@ -468,7 +476,7 @@ class Demo:
         advisers: int,
         end: date | None,
         start: date | None = None,
-        reuse: list[Person] = (),
+        reuse: Sequence[Person] = (),
     ) -> None:
         """The Party committee's mass mobilisation commission (Ban Dân vận {word})."""
         org = find_or_create_organisation(unit=unit, kind=OrgKind.AGENCY, name=name)
@@ -492,7 +500,7 @@ class Demo:
         )
 
     def inspection_board(
-        self, commune: Unit, group: str, start: date, end: date | None, reuse: list[Person] = ()
+        self, commune: Unit, group: str, start: date, end: date | None, reuse: Sequence[Person] = ()
     ) -> None:
         """The commune's People's Inspection Board: a head and five to seven members."""
         board = find_or_create_organisation(

@@ -39,8 +39,11 @@ K = Unit.Kind
 PROVINCE_KINDS = {"Thành phố": K.THANH_PHO, "Tỉnh": K.TINH}
 DISTRICT_KINDS = {"Huyện": K.HUYEN, "Quận": K.QUAN, "Thị xã": K.THI_XA, "Thành phố": K.THANH_PHO}
 COMMUNE_KINDS = {"Xã": K.XA, "Phường": K.PHUONG, "Thị trấn": K.THI_TRAN, "Đặc khu": K.DAC_KHU}
-SPANS = {LEGACY: (None, LEGACY_END), E2025: (REFORM_DATE, None)}
-LEVEL_ORDER = [Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]
+SPANS: dict[str, tuple[date | None, date | None]] = {
+    LEGACY: (None, LEGACY_END),
+    E2025: (REFORM_DATE, None),
+}
+LEVEL_ORDER: list[str] = [Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]
 
 LEGACY_SQL = """
     SELECT provinceKey, province, provinceShort, provinceCode,

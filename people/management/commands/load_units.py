@@ -8,7 +8,11 @@ from people import official
 from people.models import Level, Unit
 from people.services import PeopleError
 
-LEVEL_WORDS = {Level.PROVINCE: "cấp tỉnh", Level.DISTRICT: "cấp huyện", Level.COMMUNE: "cấp xã"}
+LEVEL_WORDS: dict[str, str] = {
+    Level.PROVINCE: "cấp tỉnh",
+    Level.DISTRICT: "cấp huyện",
+    Level.COMMUNE: "cấp xã",
+}
 
 
 class Command(BaseCommand):
