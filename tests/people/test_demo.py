@@ -10,7 +10,6 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
-from people.demo import ensure_units
 from people.ids import check_citizen_id
 from people.models import Grant, Level, Organisation, OrgKind, Person, Position, Unit
 from people.services import parent_on
@@ -24,15 +23,6 @@ VILLAGE_ROLES = [
     "front_committee_head",
     "mobilization_team_head",
 ]
-
-
-def test_it_loads_the_units_itself_when_they_are_missing():
-    out = StringIO()
-    ensure_units(out)
-    assert "Chưa có danh mục đơn vị" in out.getvalue()
-    assert unit("legacy", "tinhhagiang_huyenquanba").code == "029"
-    ensure_units(out)
-    assert out.getvalue().count("Chưa có") == 1
 
 
 @pytest.fixture(scope="module")

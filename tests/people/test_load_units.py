@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from people.demo import ensure_units
 from people.models import Level, Unit, UnitAncestry, UnitLineage, UnitPlacement
 from people.services import create_village, parent_on, resolve_commune
 
@@ -204,3 +205,12 @@ def test_it_lists_and_runs_benchmarks_leaving_nothing_behind():
 def test_it_refuses_an_unknown_benchmark():
     with pytest.raises(CommandError, match="nope"):
         call_command("bench", "nope")
+
+
+def test_it_loads_the_units_for_the_demo_when_they_are_missing():
+    out = StringIO()
+    ensure_units(out)
+    assert "Chưa có danh mục đơn vị" in out.getvalue()
+    assert unit("legacy", "tinhhagiang_huyenquanba").code == "029"
+    ensure_units(out)
+    assert out.getvalue().count("Chưa có") == 1
