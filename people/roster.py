@@ -866,7 +866,9 @@ def import_roster(
             _write(planner)
         except (PeopleError, IntegrityError) as e:
             transaction.set_rollback(True)
-            result.errors = [Problem(1, "", f"Không ghi được, không có thay đổi nào: {e}")]
+            # Another clerk wrote to the same seats between our checks and our writes.
+            reason = "Không ghi được vì dữ liệu vừa được người khác thay đổi; hãy nhập lại"
+            result.errors = [Problem(1, "", f"{reason} ({e})")]
             return result
     result.written = True
     return result

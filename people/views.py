@@ -2,6 +2,7 @@
 
 import secrets
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
 ROSTER_PAGE_SIZE = 50
 IMPORT_ROLES = (Grant.Role.ADMINISTRATOR, Grant.Role.CLERK)
 MAX_UPLOAD = 20 * 1024 * 1024
+UPLOAD_KEPT_SECONDS = 24 * 3600
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -135,6 +137,11 @@ def _upload_dir() -> Path:
 
 def _keep_upload(request: HttpRequest, content: bytes, filename: str) -> str:
     """Keep the file between preview and confirmation, under a token held by this session."""
+    _forget_upload(request)
+    stale = time.time() - UPLOAD_KEPT_SECONDS
+    for old in _upload_dir().iterdir():  # previews never confirmed
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
     token = secrets.token_urlsafe(16)
     (_upload_dir() / token).write_bytes(content)
     request.session["roster_upload"] = {"token": token, "filename": filename}
