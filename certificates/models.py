@@ -99,6 +99,9 @@ class IssuerName(models.Model):
         help_text="Các dòng in ở góc trái, ví dụ «TỈNH ỦY TUYÊN QUANG» rồi «BAN TUYÊN GIÁO VÀ "
         "DÂN VẬN». Để trống: tên viết hoa.",
     )
+    place_name = models.CharField(
+        "địa danh", max_length=100, blank=True, help_text="Để trống: địa danh của cơ quan cấp"
+    )
     valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
     valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
 
@@ -206,6 +209,7 @@ class Certificate(models.Model):
     course_place = models.CharField("địa điểm", max_length=255, blank=True)
     issuer_name_printed = models.CharField("cơ quan cấp (như in)", max_length=255)
     issuer_header_printed = models.TextField("dòng tiêu đề (như in)", blank=True)
+    place_printed = models.CharField("địa danh (như in)", max_length=100, blank=True)
     signatory_title = models.CharField("chức vụ người ký", max_length=200)
     signatory_name = models.CharField("họ tên người ký", max_length=200)
     issued_on = models.DateField("ngày cấp")

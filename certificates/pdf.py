@@ -91,6 +91,8 @@ DEFAULT_LAYOUT: dict[str, Any] = {
         {
             "type": "text",
             "text": "{issuer_name} chứng nhận",
+            "max_lines": 1,
+            "min_size": 10,
             "x": 148.5,
             "y": 79,
             "font": "italic",
@@ -101,6 +103,9 @@ DEFAULT_LAYOUT: dict[str, Any] = {
         {
             "type": "text",
             "text": "{holder_title} {holder_name}",
+            "max_lines": 1,
+            "min_size": 14,
+            "width": 250,
             "x": 148.5,
             "y": 93,
             "font": "bold",
@@ -120,6 +125,8 @@ DEFAULT_LAYOUT: dict[str, Any] = {
         {
             "type": "text",
             "text": "{role_unit}",
+            "max_lines": 1,
+            "min_size": 10,
             "x": 148.5,
             "y": 110,
             "font": "regular",
@@ -140,6 +147,8 @@ DEFAULT_LAYOUT: dict[str, Any] = {
         {
             "type": "text",
             "text": "{programme_title}",
+            "max_lines": 2,
+            "min_size": 11,
             "x": 148.5,
             "y": 129,
             "font": "bold",
@@ -151,6 +160,8 @@ DEFAULT_LAYOUT: dict[str, Any] = {
         {
             "type": "text",
             "text": "{course_line}",
+            "max_lines": 1,
+            "min_size": 9,
             "x": 148.5,
             "y": 143,
             "font": "regular",
@@ -304,12 +315,7 @@ def _text(
     canvas: Canvas, item: dict, values: dict, layout: Mapping, height: float, **_: Any
 ) -> None:
     font = layout["fonts"].get(item.get("font", "regular"), item.get("font"))
-    size = item.get("size", 12)
-    text = item["text"].format_map(values)
-    lines: list[str] = []
-    for raw in text.splitlines() or [""]:
-        width = item.get("width")
-        lines.extend(simpleSplit(raw, font, size, width * mm) if width else [raw])
+    size, lines = _fit(item["text"].format_map(values), font, item)
     canvas.setFont(font, size)
     canvas.setFillColor(_color(layout, item))
     canvas.setStrokeColor(_color(layout, item))
@@ -323,6 +329,24 @@ def _text(
     )
     if underline and lines:
         _underline(canvas, lines[-1], font, size, x, y - (len(lines) - 1) * leading)
+
+
+def _fit(text: str, font: str, item: Mapping[str, Any]) -> tuple[float, list[str]]:
+    """Wrap within `width`; past `max_lines`, shrink the font (down to `min_size`), then cut
+    the last line: long role lists must not run into the next item."""
+    size = item.get("size", 12)
+    width = item.get("width")
+    max_lines = item.get("max_lines")
+    while True:
+        lines: list[str] = []
+        for raw in text.splitlines() or [""]:
+            lines.extend(simpleSplit(raw, font, size, width * mm) if width else [raw])
+        if not max_lines or len(lines) <= max_lines or size <= item.get("min_size", 9):
+            break
+        size -= 0.5
+    if max_lines and len(lines) > max_lines:
+        lines = lines[: max_lines - 1] + [lines[max_lines - 1].rstrip(" ,;") + "…"]
+    return size, lines
 
 
 def _draw_line(canvas: Canvas, line: str, x: float, y: float, align: str) -> None:
@@ -412,7 +436,8 @@ def certificate_fields(certificate: Any) -> dict[str, str]:
         programme_title=certificate.programme_title,
         course_line=course_line,
         issuer_name=certificate.issuer_name_printed,
-        date_line=f"{issuer.place_name}, {formal(certificate.issued_on)}",
+        date_line=f"{certificate.place_printed or issuer.place_name}, "
+        f"{formal(certificate.issued_on)}",
         signatory_title=certificate.signatory_title,
         signatory_name=certificate.signatory_name,
         code=certificate.code,

@@ -37,26 +37,34 @@ class Source:
 
 
 def issue_certificate(
-    *, record: object = None, enrollment: object = None, issuer: Issuer, by: object = None
+    *,
+    record: object = None,
+    enrollment: object = None,
+    issuer: Issuer,
+    by: object = None,
+    issued_on: date | None = None,
 ) -> Certificate:
-    """Number, snapshot, render and store a certificate for a completed training."""
+    """Number, snapshot, render and store a certificate for a completed training. `issued_on`
+    (default today) numbers it in that year's sequence: for paper history entered later."""
     source = _source(record=record, enrollment=enrollment)
     try:
         with transaction.atomic():
-            return _issue(source=source, issuer=issuer, by=by)
+            return _issue(source=source, issuer=issuer, by=by, day=issued_on)
     except IntegrityError as error:
         # A concurrent issue for the same enrolment won the race; the numbering rolled back.
         raise CertificateError("Giấy chứng nhận cho lượt học này vừa được cấp.") from error
 
 
-def issue_for_course(*, course: object) -> list[Certificate]:
+def issue_for_course(
+    *, course: object, issuer: Issuer | None = None, issued_on: date | None = None
+) -> list[Certificate]:
     """Certificates for every completed enrolment of a course that has none yet (called by
     training.services.close_course after commit). Each certificate is its own transaction."""
     from training.models import Enrollment
 
     if not course.programme.has_certificate:
         return []
-    issuer = issuer_for_course(course)
+    issuer = issuer or issuer_for_course(course)
     if issuer is None:
         logger.warning("No issuer for course %s: no certificates issued", course.pk)
         return []
@@ -67,7 +75,9 @@ def issue_for_course(*, course: object) -> list[Certificate]:
         .order_by("person__sort_key", "pk")
     )
     return [
-        issue_certificate(enrollment=e, record=getattr(e, "record", None), issuer=issuer)
+        issue_certificate(
+            enrollment=e, record=getattr(e, "record", None), issuer=issuer, issued_on=issued_on
+        )
         for e in pending
     ]
 
@@ -134,9 +144,9 @@ def _source(*, record: object, enrollment: object) -> Source:
     return Source(person, programme, course, enrollment, record)
 
 
-def _issue(*, source: Source, issuer: Issuer, by: object) -> Certificate:
+def _issue(*, source: Source, issuer: Issuer, by: object, day: date | None = None) -> Certificate:
     _refuse_duplicate(source)
-    today = timezone.localdate()
+    today = day or timezone.localdate()
     serial = _next_serial(issuer, today.year)
     certificate = Certificate(
         issuer=issuer,
@@ -202,6 +212,7 @@ def _snapshot(source: Source, issuer: Issuer, day: date) -> dict[str, object]:
         "course_place": course.venue if course is not None else "",
         "issuer_name_printed": name.name,
         "issuer_header_printed": name.header_text(),
+        "place_printed": name.place_name or issuer.place_name,
         "signatory_title": issuer.signatory_title,
         "signatory_name": issuer.signatory_name,
     }

@@ -80,3 +80,31 @@ def test_it_encodes_the_verification_url_in_a_readable_qr(party_issuer, client):
     assert response.status_code == 200
     assert "Giấy chứng nhận hợp lệ" in response.content.decode()
     assert certificate.number in response.content.decode()
+
+
+def test_it_keeps_a_long_role_list_on_one_line(party_issuer):
+    from certificates.pdf import header_fields, render
+
+    fields = header_fields(kind="front", header="ỦY BAN MTTQ", number="7/GCN-UBMTTQ")
+    roles = ", ".join(f"Cán bộ phụ trách thôn số {i}" for i in range(12))
+    fields.update(holder_name="Lò Văn Páo", role_unit=roles, programme_title="Nghiệp vụ")
+    lines = _text(render(fields, qr_url="https://x.vn/xac-minh/ABC/")).splitlines()
+    assert "Đã hoàn thành chương trình" in [line.strip() for line in lines]
+    assert any(line.strip().endswith("…") and "số 0" in line for line in lines)
+
+
+def test_it_prints_the_legacy_name_and_place_for_a_backdated_issue(party_issuer):
+    from datetime import date
+
+    from certificates.services import issue_certificate
+    from tests.factories import PersonFactory
+    from training.models import Programme, TrainingRecord
+
+    programme = Programme.objects.create(code="p-2024", title="Chương trình", has_certificate=True)
+    record = TrainingRecord.objects.create(
+        person=PersonFactory(), programme=programme, completed_on=date(2024, 6, 5)
+    )
+    old = issue_certificate(record=record, issuer=party_issuer, issued_on=date(2024, 6, 5))
+    text = _text(old.pdf.open("rb").read())
+    assert old.year == 2024 and old.issuer_name_printed == "Ban Dân vận Tỉnh ủy Hà Giang"
+    assert "TỈNH ỦY HÀ GIANG" in text and "ngày 05 tháng 06 năm 2024" in text
