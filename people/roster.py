@@ -332,7 +332,7 @@ def _check_person(row: int, data: PersonData, problems: list[Problem]) -> None:
     for name, reason in data.problems().items():
         column = name_column if name == "full_name" else PERSON_COLUMNS.get(name, FULL)
         problems.append(Problem(row, column, reason))
-    if not data.citizen_id and not data.legacy_id and not data.birth_date:
+    if not data.citizen_id and not data.birth_date:
         problems.append(Problem(row, BIRTH, "cần ngày sinh hoặc số CCCD để nhận diện người"))
 
 
@@ -573,10 +573,9 @@ class Planner:
         data = entry.person
         if not data.citizen_id and not data.birth_date:
             return  # reported: nothing to tell this person from a namesake
-        if not data.citizen_id:
-            data = replace(
-                data, citizen_id=self.name_to_id.get((data.match_key(), data.birth_date), "")
-            )
+        if not data.citizen_id and data.birth_date:
+            known_id = self.name_to_id.get((data.match_key(), data.birth_date), "")
+            data = replace(data, citizen_id=known_id)
         if data.citizen_id and not self._consistent_id(entry, data):
             return
         found = self.by_id.get(data.citizen_id) if data.citizen_id else None

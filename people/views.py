@@ -173,13 +173,13 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     if request.POST.get("action") == "confirm":
         return _confirm_import(request)
     upload = request.FILES.get("file")
-    if upload is None or upload.size > MAX_UPLOAD:
+    if upload is None or not upload.name or (upload.size or 0) > MAX_UPLOAD:
         error = "Chọn một tệp .xlsx hoặc .csv (tối đa 20 MB)"
         return render(request, "people/import.html", {"upload_error": error}, status=400)
-    content = upload.read()
-    result = import_roster(content, filename=upload.name, user=request.user, dry_run=True)
-    token = "" if result.errors else _keep_upload(request, content, upload.name)
-    context = {"result": result, "token": token, "filename": upload.name}
+    content, name = upload.read(), upload.name
+    result = import_roster(content, filename=name, user=request.user, dry_run=True)
+    token = "" if result.errors else _keep_upload(request, content, name)
+    context = {"result": result, "token": token, "filename": name}
     return render(request, "people/import.html", context)
 
 

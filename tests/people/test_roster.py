@@ -369,3 +369,55 @@ def test_it_keeps_a_position_made_elsewhere_when_the_file_has_it_too(tree):
     assert (result.unchanged, result.created, result.people_updated) == (1, 0, 1)
     person.refresh_from_db()
     assert person.phone == "0912345678"
+
+
+def test_named_boards_are_separate_organisations_with_their_own_heads(tree):
+    def head(name: str, cid: str, board: str) -> dict:
+        return thuy(
+            **{
+                "Chức danh": "investment_board_head",
+                "Tổ chức": board,
+                "Họ và tên": name,
+                "Số CCCD": cid,
+                "Họ": None,
+                "Chữ đệm": None,
+                "Tên": None,
+            }
+        )
+
+    rows = [
+        head("Lý Văn A", "002070000001", "Ban giám sát đầu tư cộng đồng dự án đường thôn"),
+        head("Lý Văn B", "002070000002", "Ban giám sát đầu tư cộng đồng dự án trường học"),
+    ]
+    result = run(xlsx(rows))
+    assert result.errors == [] and result.created == 2
+    boards = Organisation.objects.filter(kind=OrgKind.INVESTMENT_SUPERVISION_BOARD)
+    assert sorted(b.name for b in boards) == [
+        "Ban giám sát đầu tư cộng đồng dự án trường học",
+        "Ban giám sát đầu tư cộng đồng dự án đường thôn",
+    ]
+    assert run(xlsx(rows)).unchanged == 2
+
+
+def test_a_mass_organisation_kind_is_read_from_its_name(tree):
+    row = thuy(**{"Chức danh": "mass_org_key_cadre", "Tổ chức": "Hội Nông dân xã Thanh Vân"})
+    assert run(xlsx([row])).written
+    assert Organisation.objects.get().kind == OrgKind.FARMERS_ASSOCIATION
+
+
+def test_a_legacy_number_is_kept_and_needs_a_birth_date(tree):
+    result = run(xlsx([mai(**{"Số CCCD": "073456789", "Ngày sinh": None})]))
+    assert problems(result) == {(3, "Ngày sinh")}
+    assert run(xlsx([mai(**{"Số CCCD": "073456789"})])).written
+    person = Person.objects.get()
+    assert (person.legacy_id, person.citizen_id) == ("073456789", None)
+
+
+def test_a_closed_position_reimported_is_unchanged(tree):
+    closed = xlsx([mai(**{"Đến ngày": "30/06/2024"})])
+    assert run(xlsx([mai()])).created == 1
+    assert run(closed).closed == 1
+    again = run(closed)
+    assert (again.closed, again.updated, again.unchanged) == (0, 0, 1)
+    assert run(xlsx([mai(**{"Đến ngày": "31/07/2024"})])).updated == 1
+    assert Position.objects.get().end == date(2024, 7, 31)
