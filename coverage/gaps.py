@@ -11,6 +11,7 @@ from coverage.rules import (
     Holder,
     Rules,
     boards_in,
+    collation_key,
     communes_without_board_in,
     filled_q,
     flag,
@@ -22,7 +23,6 @@ from coverage.rules import (
 from coverage.units import Scope, build_scope
 from people.ids import mask
 from people.models import Level, OrgKind, Unit, UnitAncestry
-from people.text import name_sort_key
 from training.models import Target
 
 KINDS = {
@@ -62,7 +62,7 @@ def _row(kind: str, **values: object) -> dict:
 
 
 def _key(text: str | None) -> str:
-    return name_sort_key("", "", text) if text else ""
+    return collation_key(text) if text else ""
 
 
 def _sort_key(row: dict) -> tuple:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
-from functools import reduce
+from functools import lru_cache, reduce
 from operator import or_
 
 from django.db.models import (
@@ -43,8 +43,6 @@ from people.models import (
 from people.text import name_sort_key
 from training.models import Target, TargetRule, TrainingRecord
 
-# The join from a position to the closure rows above its organisation's unit.
-POSITION_LINK = "organisation__unit__ancestor_links"
 BOARD_KINDS = (OrgKind.PEOPLE_INSPECTION_BOARD, OrgKind.INVESTMENT_SUPERVISION_BOARD)
 
 
@@ -207,12 +205,38 @@ def under(qs: QuerySet, link: str, ancestor_ids: list[int], on: date) -> QuerySe
     )
 
 
+def scope_unit_ids(ancestor_ids: list[int], on: date) -> QuerySet[UnitAncestry]:
+    """Ids of the units inside the scope on `on` (an uncorrelated subquery)."""
+    return UnitAncestry.objects.filter(
+        ancestor_id__in=ancestor_ids, valid_from__lte=on, valid_to__gte=on
+    ).values("descendant_id")
+
+
+def branch_of(field: str, ancestor_ids: list[int], on: date) -> Subquery:
+    """Which of `ancestor_ids` the unit in `field` lies under on `on`.
+
+    `ancestor_id + 0` keeps SQLite (no statistics) on the descendant index: a handful of
+    closure rows per unit, instead of every row below each ancestor."""
+    links = (
+        UnitAncestry.objects.filter(descendant_id=OuterRef(field))
+        .annotate(ancestor_key=F("ancestor_id") + 0)
+        .filter(ancestor_key__in=ancestor_ids, valid_from__lte=on, valid_to__gte=on)
+    )
+    return Subquery(links.values("ancestor_id")[:1])
+
+
 def holders_in(rules: Rules, ancestor_ids: list[int], on: date) -> QuerySet[Position]:
     """Holders inside the scope, annotated with `branch` (which ancestor they are under),
-    `is_trained` and `is_due` (0/1; due only matters when untrained)."""
+    `is_trained` and `is_due` (0/1; due only matters when untrained).
+
+    The scope is an IN (subquery) rather than a join so that SQLite, which has no statistics,
+    reads the positions once instead of once per unit of the scope."""
     cutoff = rules.due_cutoff(on)
-    return under(positions_of(rules, on), POSITION_LINK, ancestor_ids, on).annotate(
-        branch=F(f"{POSITION_LINK}__ancestor_id"),
+    inside = positions_of(rules, on).filter(
+        organisation__unit_id__in=scope_unit_ids(ancestor_ids, on)
+    )
+    return inside.annotate(
+        branch=branch_of("organisation__unit_id", ancestor_ids, on),
         is_trained=flag(trained_q(rules, on)),
         is_due=flag(Q(start__gte=cutoff)),
     )
@@ -241,14 +265,16 @@ def holder_figures() -> dict:
 
 
 def filled_q(role_ids: list[int], on: date) -> Q:
-    """A village (the outer row) has an active holder of one of `role_ids` in an active
-    organisation placed at the village itself."""
+    """The unit (the outer row, a village) has an active holder of one of `role_ids` in an
+    active organisation placed at the unit itself. An uncorrelated IN: the set of filled units
+    is computed once, not once per village."""
     holders = (
         Position.objects.active_on(on)
-        .filter(role_id__in=role_ids, organisation__unit_id=OuterRef("pk"))
+        .filter(role_id__in=role_ids)
         .filter(*_organisation_active(on))
+        .values("organisation__unit_id")
     )
-    return Q(Exists(holders))
+    return Q(pk__in=holders)
 
 
 def villages_in(ancestor_ids: list[int], on: date) -> QuerySet[Unit]:
@@ -350,40 +376,46 @@ class Holder:
     days_overdue: int
 
 
+@lru_cache(maxsize=4096)
+def collation_key(name: str) -> str:
+    return name_sort_key("", "", name)
+
+
 def unit_sort_key(unit: Unit | None) -> str:
-    return name_sort_key("", "", unit.name) if unit else ""
+    """Vietnamese collation of a unit's name (lists sort by commune, then village)."""
+    return collation_key(unit.name) if unit else ""
 
 
-def _ancestor_of_level(level: str, on: date) -> Subquery:
+def places_in(ancestor_ids: list[int], on: date) -> dict[int, dict[str, Unit]]:
+    """For every unit inside the scope: its village and commune on `on` (itself included),
+    by level. One query, so lists never look units up row by row."""
     links = UnitAncestry.objects.filter(
-        descendant_id=OuterRef("organisation__unit_id"),
-        ancestor__level=level,
+        descendant_id__in=scope_unit_ids(ancestor_ids, on),
+        ancestor__level__in=[Level.VILLAGE, Level.COMMUNE],
         valid_from__lte=on,
         valid_to__gte=on,
-    )
-    return Subquery(links.values("ancestor_id")[:1])
+    ).select_related("ancestor")
+    places: dict[int, dict[str, Unit]] = defaultdict(dict)
+    for link in links:
+        places[link.descendant_id][link.ancestor.level] = link.ancestor
+    return places
 
 
 def untrained_in(rules: Rules, ancestor_ids: list[int], on: date) -> list[Holder]:
     """Untrained holders inside the scope, sorted by commune, village, then Vietnamese name
-    order. Three queries whatever the size."""
-    rows = list(
+    order. Two queries whatever the size (plus the target's rules)."""
+    rows = (
         holders_in(rules, ancestor_ids, on)
         .filter(is_trained=0)
-        .annotate(
-            village_id=_ancestor_of_level(Level.VILLAGE, on),
-            commune_id=_ancestor_of_level(Level.COMMUNE, on),
-        )
         .select_related("person", "role", "organisation")
     )
-    unit_ids = {r.village_id for r in rows} | {r.commune_id for r in rows}
-    units = Unit.objects.in_bulk([u for u in unit_ids if u])
-    holders = [_holder(rules, r, units, on) for r in rows]
+    places = places_in(ancestor_ids, on)
+    holders = [_holder(rules, r, places[r.organisation.unit_id], on) for r in rows]
     holders.sort(key=holder_sort_key)
     return holders
 
 
-def _holder(rules: Rules, row: Position, units: dict[int, Unit], on: date) -> Holder:
+def _holder(rules: Rules, row: Position, place: dict[str, Unit], on: date) -> Holder:
     due_until = rules.due_until(row.start)
     person: Person = row.person
     return Holder(
@@ -397,8 +429,8 @@ def _holder(rules: Rules, row: Position, units: dict[int, Unit], on: date) -> Ho
         position_id=row.pk,
         organisation_id=row.organisation_id,
         organisation_name=row.organisation.name,
-        village=units.get(row.village_id),  # type: ignore[attr-defined]
-        commune=units.get(row.commune_id),  # type: ignore[attr-defined]
+        village=place.get(Level.VILLAGE),
+        commune=place.get(Level.COMMUNE),
         start=row.start,
         status="due" if on <= due_until else "overdue",
         days_overdue=max((on - due_until).days, 0),
