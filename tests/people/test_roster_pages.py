@@ -37,7 +37,7 @@ def test_the_roster_lists_holders_in_vietnamese_order_with_masked_ids(
     client, filled, django_assert_max_num_queries
 ):
     client.force_login(user_with(filled.ha_giang, "commission"))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("people:roster"), {"as_of": ON})
     html = response.content.decode()
     assert response.status_code == 200
