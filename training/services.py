@@ -5,7 +5,7 @@ message fit for the user. The admin, pages, API and commands all call these.
 """
 
 import importlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -62,7 +62,7 @@ def _apply_course_fields(course: Course, fields: dict[str, Any]) -> None:
         raise TrainingError("Chưa nhập tên lớp")
     if course.capacity is None or course.capacity < 0:
         raise TrainingError("Số học viên tối đa không được âm")
-    if not course.organiser_name and course.organiser_id:
+    if not course.organiser_name and course.organiser is not None:
         course.organiser_name = course.organiser.name
 
 
@@ -246,23 +246,27 @@ def booking_clashes(*, course: Course, person: Person) -> list[str]:
 # --- invitations -------------------------------------------------------------------------
 
 
-def _snapshot(person: Person, on: date) -> tuple[str, str]:
-    """Role and unit as printed on the invitation, frozen at invitation time."""
+def _snapshots(people: Sequence[Person], on: date) -> dict[int, tuple[str, str]]:
+    """Role and unit as printed on each invitation, frozen at invitation time (two queries)."""
     positions = (
         Position.objects.active_on(on)
-        .filter(person=person)
+        .filter(person__in=[p.pk for p in people])
         .select_related("role", "organisation__unit")
         .order_by("role__order", "pk")
     )
-    roles: list[str] = []
-    units: list[str] = []
-    for p in positions:
-        if p.role.label not in roles:
-            roles.append(p.role.label)
-        if p.organisation.unit.name not in units:
-            units.append(p.organisation.unit.name)
-    home = person.home_unit.name if person.home_unit_id and person.home_unit else ""
-    return ", ".join(roles)[:255], (", ".join(units) or home)[:255]
+    roles: dict[int, list[str]] = {p.pk: [] for p in people}
+    units: dict[int, list[str]] = {p.pk: [] for p in people}
+    for pos in positions:
+        for found, value in ((roles, pos.role.label), (units, pos.organisation.unit.name)):
+            if value not in found[pos.person_id]:
+                found[pos.person_id].append(value)
+    homes = dict(
+        Person.objects.filter(pk__in=[p.pk for p in people]).values_list("pk", "home_unit__name")
+    )
+    return {
+        pk: (", ".join(roles[pk])[:255], (", ".join(units[pk]) or homes.get(pk) or "")[:255])
+        for pk in roles
+    }
 
 
 def _seats_taken(course: Course) -> int:
@@ -273,34 +277,43 @@ def _seats_taken(course: Course) -> int:
 def invite(*, course: Course, person: Person, by: Any = None) -> Enrollment:
     """Invite a person; over capacity the invitation goes on the waitlist. Inviting someone
     already invited returns their invitation unchanged."""
+    return invite_many(course=course, people=[person], by=by)[0]
+
+
+def invite_many(*, course: Course, people: Iterable[Person], by: Any = None) -> list[Enrollment]:
+    """Invite people in this order, as `invite` does for each, with one lock and bulk writes."""
+    people = list({p.pk: p for p in people}.values())
     with transaction.atomic():
         # Lock the row carrying the capacity, then recount: two organisers inviting the last
         # place at once must not both get it.
         locked = Course.objects.select_for_update().get(pk=course.pk)
         if locked.status in CLOSED:
             raise TrainingError("Lớp đã kết thúc hoặc đã hủy, không mời thêm được")
-        existing = Enrollment.objects.filter(course=locked, person=person).first()
-        if existing and existing.status != Enrollment.Status.CANCELLED:
-            return existing
-        full = _seats_taken(locked) >= locked.capacity
-        status = Enrollment.Status.WAITLISTED if full else Enrollment.Status.INVITED
-        role_label, unit_name = _snapshot(person, timezone.localdate())
-        enrollment = existing or Enrollment(course=locked, person=person)
-        enrollment.status, enrollment.role_label, enrollment.unit_name = (
-            status,
-            role_label,
-            unit_name,
-        )
-        enrollment.invited_by = by if getattr(by, "pk", None) else None
-        enrollment.save()
-        if existing:
+        existing = {e.person_id: e for e in locked.enrollments.filter(person__in=people)}
+        free = locked.capacity - _seats_taken(locked)
+        snapshots = _snapshots(people, timezone.localdate())
+        inviter = by if getattr(by, "pk", None) else None
+        result, new, again = [], [], []
+        for person in people:
+            enrollment = existing.get(person.pk)
+            if enrollment and enrollment.status != Enrollment.Status.CANCELLED:
+                result.append(enrollment)
+                continue
+            enrollment = enrollment or Enrollment(course=locked, person=person)
+            (again if enrollment.pk else new).append(enrollment)
+            enrollment.status = (
+                Enrollment.Status.INVITED if free > 0 else Enrollment.Status.WAITLISTED
+            )
+            free -= 1
+            enrollment.role_label, enrollment.unit_name = snapshots[person.pk]
+            enrollment.invited_by = inviter
             # A re-invitation queues behind those already waiting.
-            Enrollment.objects.filter(pk=existing.pk).update(created_at=timezone.now())
-    return enrollment
-
-
-def invite_many(*, course: Course, people: Iterable[Person], by: Any = None) -> list[Enrollment]:
-    return [invite(course=course, person=p, by=by) for p in people]
+            enrollment.created_at = timezone.now()
+            result.append(enrollment)
+        Enrollment.objects.bulk_create(new)
+        fields = ["status", "role_label", "unit_name", "invited_by", "created_at"]
+        Enrollment.objects.bulk_update(again, fields)
+    return result
 
 
 def _promote_waitlisted(course: Course) -> list[Enrollment]:
@@ -360,7 +373,7 @@ def set_essay_mark(*, enrollment: Enrollment, mark: Decimal | None) -> Enrollmen
 MARKABLE = (Enrollment.Status.INVITED, Enrollment.Status.CONFIRMED)
 
 
-def record_attendance(*, session: Session, marks: dict[int, str], by: Any = None) -> int:
+def record_attendance(*, session: Session, marks: Mapping[int, str], by: Any = None) -> int:
     """Upsert attendance marks {enrollment id: status} of one session; returns how many
     marks changed. Replaying the same marks changes nothing."""
     valid = set(Attendance.Status.values)
@@ -460,7 +473,7 @@ def _write_results(course: Course, n_sessions: int, completed_on: date) -> list[
 
 
 def _save_records(
-    course: Course, enrollments: list[Enrollment], completed_on: date
+    course: Course, enrollments: Sequence[Enrollment], completed_on: date
 ) -> list[TrainingRecord]:
     """One record per enrollment; a record already there for the same person, programme and
     day (an earlier import of the same course) is linked instead of duplicated."""
@@ -472,7 +485,8 @@ def _save_records(
             completed_on=completed_on,
         )
     }
-    linked, new = [], []
+    linked: list[TrainingRecord] = []
+    new: list[TrainingRecord] = []
     for e in enrollments:
         record = existing.get(e.person_id) or TrainingRecord(
             person_id=e.person_id,

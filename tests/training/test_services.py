@@ -195,3 +195,21 @@ def test_it_overrides_a_result_only_with_a_reason(course, place):
     assert TrainingRecord.objects.get().enrollment_id == e.pk
     override_result(enrollment=e, completed=False, reason="Nhầm", by=None)
     assert not TrainingRecord.objects.exists()
+
+
+def test_it_invites_many_at_once_with_the_same_rules(
+    place, programme, django_assert_max_num_queries
+):
+    from training.services import invite_many
+
+    course = make_course(place, programme, capacity=3)
+    already = invite(course=course, person=place.holders[0])
+    people = [place.holders[0], *(PersonFactory() for _ in range(4))]
+    with django_assert_max_num_queries(10):
+        result = invite_many(course=course, people=people)
+    assert result[0].pk == already.pk
+    assert [e.status for e in result[1:]] == [S.INVITED, S.INVITED, S.WAITLISTED, S.WAITLISTED]
+    promoted = cancel_enrollment(enrollment=already)
+    assert promoted is not None and promoted.person == people[3]
+    again = invite_many(course=course, people=[place.holders[0]])[0]
+    assert again.pk == already.pk and again.status == S.WAITLISTED
