@@ -138,3 +138,28 @@ class IndicatorValue(models.Model):
     @property
     def meets_target(self) -> bool:
         return self.indicator.meets(self.value)
+
+
+class TrendPoint(models.Model):
+    """A stored point of the dashboard's trend: a target's percent for one scope (a unit, or the
+    area of a former unit) at one past month end. Recomputed when the registry stamp (counts of
+    positions and training records) no longer matches."""
+
+    target_code = models.CharField(max_length=50)
+    scope_key = models.CharField(max_length=50)
+    day = models.DateField()
+    percent = models.FloatField(null=True)
+    stamp = models.CharField(max_length=100)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "điểm xu hướng"
+        verbose_name_plural = "điểm xu hướng"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope_key", "target_code", "day"], name="trend_point_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_code} {self.scope_key} {self.day}: {self.percent}"

@@ -2,13 +2,14 @@
 frozen reports and the resolution's other indicators."""
 
 import calendar
+import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from config.dates import formal, parse_date, show
 from coverage import svg
-from coverage.models import FrozenReport, Indicator, IndicatorValue
+from coverage.models import FrozenReport, Indicator, IndicatorValue, TrendPoint
 from coverage.services import (
     TARGET_CODES,
     CoverageError,
@@ -47,7 +48,8 @@ KINDS = {
     "villages": "Thôn, tổ dân phố chưa có tổ trưởng tổ dân vận",
 }
 TREND_MONTHS = 24
-TREND_CACHE_SECONDS = 60 * 60
+# Seconds a page may spend recomputing trend points; settings.COVERAGE_TREND_BUDGET overrides.
+TREND_BUDGET = 0.4
 PAGE_SIZE = 50
 
 
@@ -288,35 +290,74 @@ class TrendContext:
         return self.roots[day]
 
 
-def _trend_values(code: str, ctx: TrendContext, days: list[date], stamp: str) -> list[float | None]:
-    scope = ctx.scope
-    area = scope.area_of.pk if scope.area_of else ""
-    keys = {d: f"cov:{code}:{scope.unit.pk}:{area}:{d}:{stamp}" for d in days}
-    cached = cache.get_many([keys[d] for d in days if d < date.today()])
-    values, fresh = [], {}
-    for day in days:
-        if keys[day] in cached:
-            values.append(cached[keys[day]])
-            continue
-        value, rules = None, ctx.rules_for(code, day)
-        if rules is not None and (scope.area_of is not None or scope.unit.is_active_on(day)):
-            value = trend_figure(rules, ctx.roots_on(day), day)
-        values.append(value)
-        if day < date.today():
-            fresh[keys[day]] = value
-    cache.set_many(fresh, TREND_CACHE_SECONDS)
-    return values
+def scope_key(scope: Scope) -> str:
+    return f"{scope.unit.pk}:{scope.area_of.pk if scope.area_of else ''}"
 
 
-def trend_svg(scope: Scope) -> str:
-    days = month_ends(scope.on)
-    stamp = registry_stamp()
-    ctx = TrendContext(scope)
-    series = [
-        svg.Series(SHORT[code], _trend_values(code, ctx, days, stamp)) for code in TARGET_CODES
-    ]
-    labels = [f"{d:%m/%y}" for d in days]
-    return svg.line_chart(series, labels=labels, title="Tỷ lệ tập huấn theo tháng (%)")
+def _compute_point(code: str, ctx: TrendContext, day: date) -> float | None:
+    scope, rules = ctx.scope, ctx.rules_for(code, day)
+    if rules is None or not (scope.area_of is not None or scope.unit.is_active_on(day)):
+        return None
+    return trend_figure(rules, ctx.roots_on(day), day)
+
+
+@dataclass
+class Trend:
+    labels: list[str]
+    series: list[svg.Series]
+    pending: int
+
+
+def trend_of(scope: Scope, current: dict[str, Any], *, budget: float | None) -> Trend:
+    """Each target's percent at the month ends: stored points whose stamp still matches, the
+    rest recomputed within `budget` seconds (None: no limit); older values fill in meanwhile."""
+    days, stamp, key, today = month_ends(scope.on), registry_stamp(), scope_key(scope), date.today()
+    stored = {
+        (p.target_code, p.day): p for p in TrendPoint.objects.filter(scope_key=key, day__in=days)
+    }
+    ctx, fresh, pending = TrendContext(scope), [], 0
+    deadline = None if budget is None else time.monotonic() + budget
+    series = []
+    for code in TARGET_CODES:
+        values: list[float | None] = []
+        for day in days:
+            point = stored.get((code, day))
+            if day == scope.on and code in current:
+                values.append(current[code])
+            elif point is not None and point.stamp == stamp:
+                values.append(point.percent)
+            elif deadline is None or time.monotonic() < deadline:
+                values.append(_compute_point(code, ctx, day))
+                if day < today:
+                    fresh.append(
+                        TrendPoint(
+                            target_code=code,
+                            scope_key=key,
+                            day=day,
+                            percent=values[-1],
+                            stamp=stamp,
+                        )
+                    )
+            else:
+                pending += 1
+                values.append(point.percent if point else None)
+        series.append(svg.Series(SHORT[code], values))
+    if fresh:
+        TrendPoint.objects.bulk_create(
+            fresh,
+            update_conflicts=True,
+            unique_fields=["scope_key", "target_code", "day"],
+            update_fields=["percent", "stamp", "computed_at"],
+        )
+    return Trend([f"{d:%m/%y}" for d in days], series, pending)
+
+
+def trend_budget() -> float | None:
+    return getattr(settings, "COVERAGE_TREND_BUDGET", TREND_BUDGET)
+
+
+def trend_svg(trend: Trend) -> str:
+    return svg.line_chart(trend.series, labels=trend.labels, title="Tỷ lệ tập huấn theo tháng (%)")
 
 
 # ---- Dashboard ------------------------------------------------------------------------------
@@ -432,12 +473,16 @@ def _choices(user: Any, on: date) -> tuple[list[Unit], list[Unit]]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     units, former = _choices(request.user, scope.on)
+    cards = target_cards(scope)
+    current = {c["code"]: c["report"]["percent"] for c in cards}
+    trend = trend_of(scope, current, budget=trend_budget())
     context = {
         "scope": scope,
         "as_of_text": show(scope.on),
         "as_of_formal": formal(scope.on),
-        "cards": target_cards(scope),
-        "trend": trend_svg(scope),
+        "cards": cards,
+        "trend": trend_svg(trend),
+        "trend_pending": trend.pending,
         "indicators": indicator_rows(scope.unit, scope.on.year),
         "breadcrumb": _breadcrumb(scope.unit, scope.on, request.user),
         "units": units,

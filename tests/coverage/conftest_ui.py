@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 
 from people.models import Grant, OrgKind, Unit
 from people.services import (
@@ -128,6 +127,7 @@ def build_scenario(tree) -> Scenario:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def ui(tree) -> Scenario:  # type: ignore[no-untyped-def]
-    cache.clear()
+def ui(tree, settings) -> Scenario:  # type: ignore[no-untyped-def]
+    # Trend points cost a report each: computed only in the tests that look at the trend.
+    settings.COVERAGE_TREND_BUDGET = 0
     return build_scenario(tree)

@@ -58,7 +58,8 @@ def test_it_shows_the_hand_computed_figures(client, ui):  # noqa: F811
     assert "66,7%" in html and "Hạn: 31/12/2025" in html
 
 
-def test_it_draws_well_formed_svg_with_worst_child_first(client, ui):  # noqa: F811
+def test_it_draws_well_formed_svg_with_worst_child_first(client, ui, settings):  # noqa: F811
+    settings.COVERAGE_TREND_BUDGET = None
     r = get(client, ui.admin, unit=ui.tree.quan_ba.pk, as_of="31/03/2025")
     charts = svgs(r.content.decode())
     assert len(charts) == 6  # five bar charts (every target has children) and the trend
@@ -68,6 +69,10 @@ def test_it_draws_well_formed_svg_with_worst_child_first(client, ui):  # noqa: F
     assert labels == ["Xã Cán Tỷ", "Xã Thanh Vân"]
     trend = charts[-1]
     assert len(trend.findall(".//s:g[@class='series']", ns)) == 5
+    points = [c.find("s:title", ns).text for c in trend.iter("{http://www.w3.org/2000/svg}circle")]
+    assert "Thôn, tổ dân phố 03/25: 66,7%" in points
+    assert "Thôn, tổ dân phố 12/24: 100,0%" in points  # Bình was appointed on 15/01/2025
+    assert len([p for p in points if p.startswith("Tổ dân vận")]) == 24
 
 
 def test_it_links_child_bars_one_level_down(client, ui):  # noqa: F811
@@ -160,20 +165,24 @@ def test_it_asks_anonymous_users_to_log_in(client, ui):  # noqa: F811
     assert client.get(URL).status_code == 302
 
 
-def test_it_keeps_the_query_count_small(client, ui, django_assert_max_num_queries):  # noqa: F811
+def test_it_keeps_the_query_count_small(client, ui, settings, django_assert_max_num_queries):  # noqa: F811
+    settings.COVERAGE_TREND_BUDGET = None
     client.force_login(ui.admin)
     params = {"unit": ui.tree.quan_ba.pk, "as_of": "31/03/2025"}
-    client.get(URL, params)  # fills the trend cache for past month ends
-    with django_assert_max_num_queries(60):
+    # Cold: five reports, then one aggregate per trend point (5 targets × 23 month ends).
+    with django_assert_max_num_queries(60 + 5 * 23):
+        assert client.get(URL, params).status_code == 200
+    with django_assert_max_num_queries(50):
         assert client.get(URL, params).status_code == 200
     gaps = {"target": "nq33-village", "kind": "vacant", **params}
     with django_assert_max_num_queries(15):
         assert client.get(reverse("coverage:gaps"), gaps).status_code == 200
 
 
-def test_it_recomputes_the_trend_when_records_change(client, ui):  # noqa: F811
+def test_it_recomputes_the_trend_when_records_change(client, ui, settings):  # noqa: F811
     from datetime import date
 
+    settings.COVERAGE_TREND_BUDGET = None
     from people.models import Person
     from tests.coverage.conftest_ui import _train
 
@@ -184,6 +193,24 @@ def test_it_recomputes_the_trend_when_records_change(client, ui):  # noqa: F811
     second = client.get(URL, params).context["trend"]
     assert "Thôn, tổ dân phố 02/25: 100,0%" in second
     assert "Thôn, tổ dân phố 02/25: 100,0%" not in first
+
+
+def test_it_shows_older_points_while_a_limited_budget_catches_up(client, ui, settings):  # noqa: F811
+    from datetime import date
+
+    from people.models import Person
+    from tests.coverage.conftest_ui import _train
+
+    settings.COVERAGE_TREND_BUDGET = None
+    params = {"unit": ui.tree.quan_ba.pk, "as_of": "31/03/2025"}
+    client.force_login(ui.admin)
+    client.get(URL, params)
+    _train(Person.objects.get(given_name="Bình"), "xdd-kndv", date(2025, 2, 1))
+    settings.COVERAGE_TREND_BUDGET = 0
+    stale = client.get(URL, params)
+    assert stale.context["trend_pending"] == 5 * 23
+    assert "Thôn, tổ dân phố 02/25: 66,7%" in stale.context["trend"]  # the stored value
+    assert "đang được tính lại" in stale.content.decode()
 
 
 def test_it_explains_a_malformed_date(client, ui):  # noqa: F811
