@@ -253,14 +253,15 @@ def _course_dates(source: Source) -> str:
 
 
 def allow_verification(ip: str | None) -> bool:
-    """Fixed one-minute window per client IP in the cache; False once over the limit."""
-    key = f"certificates:verify:{ip or 'unknown'}:{int(timezone.now().timestamp() // 60)}"
-    if cache.add(key, 1, timeout=70):
+    """At most VERIFY_RATE look-ups per client IP in a one-minute window that starts with its
+    first look-up (the cache entry expires with the window; incr keeps the expiry)."""
+    key = f"certificates:verify:{ip or 'unknown'}"
+    if cache.add(key, 1, timeout=60):
         return True
     try:
         return cache.incr(key) <= VERIFY_RATE
-    except ValueError:
-        cache.set(key, 1, timeout=70)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=60)
         return True
 
 

@@ -140,3 +140,16 @@ def test_it_issues_a_course_from_the_command(tree, party_issuer):
     call_command("issue_certificates", "--course", str(other.course.pk), stdout=out)
     assert "Đã cấp 2 giấy chứng nhận" in out.getvalue()
     assert Certificate.objects.filter(course=other.course, status="valid").count() == 2
+
+
+def test_it_shows_certificates_in_the_admin_without_delete(admin_client, closed):
+    certificate = Certificate.objects.first()
+    listing = admin_client.get("/admin/certificates/certificate/")
+    assert listing.status_code == 200 and certificate.number in listing.content.decode()
+    change = admin_client.get(f"/admin/certificates/certificate/{certificate.pk}/change/")
+    assert change.status_code == 200
+    assert (
+        admin_client.get(f"/admin/certificates/certificate/{certificate.pk}/delete/").status_code
+        == 403
+    )
+    assert admin_client.get("/admin/certificates/issuer/").status_code == 200
