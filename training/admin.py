@@ -55,6 +55,10 @@ class EnrollmentInline(admin.TabularInline):
     autocomplete_fields = ["person"]
     show_change_link = True
 
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Invitations go through the course page or the API, which keep the capacity.
+        return False
+
 
 @admin.action(description="Kết thúc lớp và ghi kết quả tập huấn")
 def close_courses(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Course]) -> None:
@@ -86,6 +90,9 @@ class EnrollmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["person", "course"]
     readonly_fields = ["overridden_by", "overridden_at", "invited_by", "created_at"]
     list_select_related = ["person", "course"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(Attendance)

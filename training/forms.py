@@ -45,6 +45,10 @@ class CourseForm(forms.ModelForm):
             .select_related("unit")
             .order_by("name")
         )
+        # A course is completed by closing it (results and records), never by editing it.
+        fields["status"].choices = [
+            c for c in Course.Status.choices if c[0] != Course.Status.COMPLETED
+        ]
         fields["organiser_name"].help_text = "Để trống: lấy tên của đơn vị tổ chức đã chọn"
 
     def service_fields(self) -> dict[str, Any]:

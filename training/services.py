@@ -56,6 +56,8 @@ def _apply_course_fields(course: Course, fields: dict[str, Any]) -> None:
     unknown = set(fields) - COURSE_FIELDS
     if unknown:
         raise TypeError(f"unknown course fields: {sorted(unknown)}")
+    if fields.get("status") == Course.Status.COMPLETED:
+        raise TrainingError("Dùng «Kết thúc lớp» ở trang kết quả để kết thúc lớp và ghi kết quả")
     for name, value in fields.items():
         setattr(course, name, value.strip() if isinstance(value, str) else value)
     if not course.title:
@@ -84,8 +86,13 @@ def update_course(
     """Edit a course that is not finished; a larger capacity promotes waitlisted people."""
     with transaction.atomic():
         locked = Course.objects.select_for_update().get(pk=course.pk)
-        if locked.status in CLOSED and fields.get("status", locked.status) == locked.status:
-            raise TrainingError("Lớp đã kết thúc hoặc đã hủy, không sửa được")
+        if locked.status == Course.Status.COMPLETED:
+            raise TrainingError("Lớp đã kết thúc, không sửa được")
+        if locked.status == Course.Status.CANCELLED and fields.get("status") in (
+            None,
+            Course.Status.CANCELLED,
+        ):
+            raise TrainingError("Lớp đã hủy; chọn lại trạng thái để mở lại lớp")
         _apply_course_fields(locked, fields)
         locked.save()
         if audience_units is not None:

@@ -138,3 +138,16 @@ def test_it_uploads_historical_records_and_lists_errors(web, place):
     good = SimpleUploadedFile("a.csv", (header + "002080012345;xdd-kndv;01/02/2023;BDV\n").encode())
     assert web.post(reverse("training:records_import"), {"file": good}).status_code == 302
     assert TrainingRecord.objects.get().person == person
+
+
+def test_it_shows_every_training_admin_page(client, course, place):
+    from django.contrib.auth import get_user_model
+
+    invite(course=course, person=place.holders[0])
+    admin = get_user_model().objects.create_superuser("quantri", password="matkhau123")
+    client.force_login(admin)
+    for model in ("programme", "target", "course", "enrollment", "attendance", "trainingrecord"):
+        assert client.get(f"/admin/training/{model}/").status_code == 200, model
+    assert client.get(f"/admin/training/course/{course.pk}/change/").status_code == 200
+    target = course.programme.rules.first().target
+    assert client.get(f"/admin/training/target/{target.pk}/change/").status_code == 200

@@ -213,3 +213,21 @@ def test_it_invites_many_at_once_with_the_same_rules(
     assert promoted is not None and promoted.person == people[3]
     again = invite_many(course=course, people=[place.holders[0]])[0]
     assert again.pk == already.pk and again.status == S.WAITLISTED
+
+
+def test_it_refuses_to_complete_a_course_by_editing_its_status(course):
+    with pytest.raises(TrainingError):
+        update_course(course=course, status=Course.Status.COMPLETED)
+    course.refresh_from_db()
+    assert course.status == Course.Status.OPEN
+
+
+def test_it_refuses_to_edit_a_completed_course(course, place):
+    (s1,) = past_sessions(course, 1)
+    e = invite(course=course, person=place.holders[0])
+    record_attendance(session=s1, marks={e.pk: P})
+    close_course(course=course, by=None)
+    with pytest.raises(TrainingError):
+        update_course(course=course, status=Course.Status.OPEN)
+    with pytest.raises(TrainingError):
+        invite(course=course, person=place.holders[1])
