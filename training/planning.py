@@ -30,7 +30,16 @@ from django.db import transaction
 
 from coverage.rules import Holder, untrained_holders
 from people.access import has_role, is_unrestricted
-from people.models import Grant, Level, Organisation, Person, Role, Unit, UnitAncestry
+from people.models import (
+    Grant,
+    Level,
+    Organisation,
+    Person,
+    Role,
+    Unit,
+    UnitAncestry,
+    UnitLineage,
+)
 from people.text import clean
 from training import calendar
 from training.models import Course, Enrollment, Programme, Session, Target, TargetRule
@@ -469,12 +478,23 @@ class GapInvitations:
     enrollments: list[Enrollment] = field(default_factory=list)
 
 
+def audience_on(course: Course, on: date) -> list[Unit]:
+    """The course's audience units as they stand on `on`: a unit abolished by then (an old
+    commune after 1/7/2025) is replaced by the units it merged into."""
+    units = list(course.audience_units.all())
+    gone = [u.pk for u in units if not u.is_active_on(on)]
+    successors = UnitLineage.objects.filter(old_id__in=gone, effective__lte=on).select_related(
+        "new"
+    )
+    return [u for u in units if u.pk not in gone] + [link.new for link in successors]
+
+
 def gap_people(*, course: Course, on: date) -> list[int]:
     """Ids of the untrained holders of the course's target inside its audience units on `on`,
     for the roles whose gap this course's programme closes: overdue first, then by name."""
     if course.target is None:
         raise TrainingError("Lớp chưa gắn với chỉ tiêu nào nên không biết ai chưa được tập huấn")
-    units = list(course.audience_units.all())
+    units = audience_on(course, on)
     if not units:
         raise TrainingError("Lớp chưa có đơn vị được mời")
     # A target may accept several programmes for a role: any of them closes the gap.
