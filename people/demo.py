@@ -60,11 +60,13 @@ DISTRICT_GROUP = {"tinhhagiang_huyenquanba": "Mông", "tinhhagiang_huyenbacme": 
 VILLAGE_WORDS = {
     "Mông": (
         ["Lùng", "Sủng", "Mỏ", "Pải", "Chúng", "Sà", "Lao", "Tả", "Khâu", "Lũng"],
-        ["Khúy", "Phìn", "Chải", "Vài", "Chư", "Cáng", "Tủng", "Súng", "Pù", "Sán", "Dìn", "Lìa"],
+        ["Khúy", "Phìn", "Chải", "Vài", "Chư", "Cáng", "Tủng", "Súng", "Pù", "Sán", "Dìn", "Lìa"]
+        + ["Hồ", "Chá", "Mua", "Sáng", "Thàng"],
     ),
     "Tày": (
-        ["Nà", "Khuổi", "Phiêng", "Pác", "Bản", "Cốc", "Nặm", "Tát"],
-        ["Pồng", "Sáng", "Luông", "Tạ", "Lòa", "Mòn", "Đuống", "Nưa", "Phai", "Vạc", "Thuông"],
+        ["Nà", "Khuổi", "Phiêng", "Pác", "Cốc", "Nặm", "Tát", "Nà"],
+        ["Pồng", "Sáng", "Luông", "Tạ", "Lòa", "Mòn", "Đuống", "Nưa", "Phai", "Vạc", "Thuông"]
+        + ["Khan", "Mạ", "Nọi", "Chè", "Pầu", "Coóc", "Bó"],
     ),
     "Dao": (
         ["Nậm", "Khuổi", "Nà", "Phìn", "Thôm"],
@@ -245,18 +247,17 @@ class People:
                 return number
 
 
-def village_names(rng: random.Random, group: str, count: int) -> list[str]:
-    """Real-sounding thôn/bản names of a Mông, Tày or Dao area (Kinh areas: tổ dân phố)."""
+def village_names(rng: random.Random, group: str, count: int, taken: set[str]) -> list[str]:
+    """Real-sounding thôn/bản names of a Mông, Tày or Dao area (Kinh areas: tổ dân phố),
+    none in `taken`: communes merge in 2025, so names stay unique across the demo."""
     if group == "Kinh":
         return [f"Tổ dân phố {n}" for n in range(1, count + 1)]
     first, second = VILLAGE_WORDS[group]
-    names: list[str] = []
-    while len(names) < count:
-        name = f"{rng.choice(first)} {rng.choice(second)}"
-        if name not in names and not name.startswith("Bản"):
-            names.append(name)
-    kind = "Bản" if group == "Tày" else "Thôn"
-    return [f"{kind} {n}" if rng.random() < 0.5 or group != "Tày" else f"Thôn {n}" for n in names]
+    free = sorted({f"{a} {b}" for a in first for b in second} - taken)
+    names = rng.sample(free, count)
+    taken.update(names)
+    # Tày villages are often called bản; Mông and Dao ones thôn.
+    return [f"{'Bản' if group == 'Tày' and rng.random() < 0.5 else 'Thôn'} {n}" for n in names]
 
 
 # --- The demo -------------------------------------------------------------------------------
@@ -273,6 +274,7 @@ class Demo:
     # Cadres of each old commune by role, reused by its successor after the merger.
     cadres: dict[int, dict[str, list[Person]]] = field(default_factory=dict)
     decision: int = 100
+    village_names: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.people = People(self.rng)
@@ -331,10 +333,10 @@ class Demo:
     def commune(self, commune: Unit, group: str) -> None:
         cadres = self.key_cadres(commune, group, LAST_OLD_DAY)
         count = 4 + self.rng.randrange(2) if group == "Kinh" else 5 + self.rng.randrange(4)
-        for name in village_names(self.rng, group, count):
+        for name in village_names(self.rng, group, count, self.village_names):
             village = create_village(commune=commune, name=name)
             self.counts["villages"] += 1
-            self.village(village, commune, group, in_charge=cadres)
+            self.village(village, group, in_charge=cadres)
         self.inspection_board(commune, group, date(2021, 1, 1), LAST_OLD_DAY)
 
     def group_of_person(self, main: str) -> str:
@@ -344,7 +346,7 @@ class Demo:
             return main
         return self.rng.choice([g for g in ("Kinh", "Tày", "Mông", "Dao") if g != main])
 
-    def village(self, village: Unit, commune: Unit, group: str, in_charge: list[Person]) -> None:
+    def village(self, village: Unit, group: str, in_charge: list[Person]) -> None:
         """The four village seats; a few left vacant, some secretaries replaced in mid-2024."""
         short = village.name
         cell = find_or_create_organisation(
@@ -411,38 +413,9 @@ class Demo:
         """Front and mass-organisation key cadres, the Party committee's leader for mobilisation
         work and the People's Committee's adviser. Returns the ones who can be put in charge of
         a village."""
-        of, reuse = _of(unit), reuse or {}
-        district = unit.level == Level.DISTRICT
-        orgs = [
-            (
-                OrgKind.FRONT_COMMITTEE,
-                f"Ủy ban MTTQ Việt Nam {of}",
-                "front_key_cadre",
-                3 if district else 2,
-                "",
-            ),
-            (OrgKind.WOMEN_UNION, f"Hội Liên hiệp Phụ nữ {of}", "mass_org_key_cadre", 1, "F"),
-            (OrgKind.YOUTH_UNION, f"Đoàn Thanh niên {of}", "mass_org_key_cadre", 1, ""),
-            (OrgKind.FARMERS_ASSOCIATION, f"Hội Nông dân {of}", "mass_org_key_cadre", 1, ""),
-            (
-                OrgKind.VETERANS_ASSOCIATION,
-                f"Hội Cựu chiến binh {of}",
-                "mass_org_key_cadre",
-                1,
-                "M",
-            ),
-        ]
-        if district:
-            orgs.append(
-                (OrgKind.TRADE_UNION, f"Liên đoàn Lao động {of}", "mass_org_key_cadre", 1, "")
-            )
-        else:
-            orgs.append((OrgKind.PARTY_COMMITTEE, f"Đảng ủy {of}", "mobilization_leader", 1, ""))
-            orgs.append(
-                (OrgKind.PEOPLE_COMMITTEE, f"Ủy ban nhân dân {of}", "mobilization_adviser", 1, "")
-            )
+        reuse = reuse or {}
         held: dict[str, list[Person]] = defaultdict(list)
-        for kind, name, role, count, sex in orgs:
+        for kind, name, role, count, sex in cadre_bodies(unit):
             org = find_or_create_organisation(unit=unit, kind=kind, name=name)
             for n in range(count):
                 pool = reuse.get(kind, [])
@@ -585,6 +558,37 @@ class Demo:
         if with_board:
             board = [p for c in old for p in c.get("board", [])]
             self.inspection_board(commune, group, date(2025, 9, 15), None, reuse=board)
+
+
+# Bodies with key cadres: kind, name prefix, role, how many, sex of the holder if fixed.
+BODIES = [
+    (OrgKind.FRONT_COMMITTEE, "Ủy ban MTTQ Việt Nam", "front_key_cadre", 2, ""),
+    (OrgKind.WOMEN_UNION, "Hội Liên hiệp Phụ nữ", "mass_org_key_cadre", 1, "F"),
+    (OrgKind.YOUTH_UNION, "Đoàn Thanh niên", "mass_org_key_cadre", 1, ""),
+    (OrgKind.FARMERS_ASSOCIATION, "Hội Nông dân", "mass_org_key_cadre", 1, ""),
+    (OrgKind.VETERANS_ASSOCIATION, "Hội Cựu chiến binh", "mass_org_key_cadre", 1, "M"),
+]
+DISTRICT_BODIES = [(OrgKind.TRADE_UNION, "Liên đoàn Lao động", "mass_org_key_cadre", 1, "")]
+COMMUNE_BODIES = [
+    (OrgKind.PARTY_COMMITTEE, "Đảng ủy", "mobilization_leader", 1, ""),
+    (OrgKind.PEOPLE_COMMITTEE, "Ủy ban nhân dân", "mobilization_adviser", 1, ""),
+]
+
+
+def cadre_bodies(unit: Unit) -> list[tuple[str, str, str, int, str]]:
+    """The bodies with key cadres at a commune or a district (whose Front has three)."""
+    district = unit.level == Level.DISTRICT
+    rows = BODIES + (DISTRICT_BODIES if district else COMMUNE_BODIES)
+    return [
+        (
+            kind,
+            f"{prefix} {_of(unit)}",
+            role,
+            count + (kind == OrgKind.FRONT_COMMITTEE and district),
+            sex,
+        )
+        for kind, prefix, role, count, sex in rows
+    ]
 
 
 def _of(unit: Unit) -> str:
