@@ -70,6 +70,8 @@ def bar_chart(bars: Sequence[Bar], *, title: str, width: int = 480) -> str:
         tip = f"{bar.label}: {_pct(bar.percent)}" + (f" ({bar.detail})" if bar.detail else "")
         parts = [
             f"<title>{escape(tip)}</title>",
+            # The whole row takes the click, not only the glyphs and the filled part.
+            f'<rect x="0" y="{y}" width="{width}" height="{row}" fill="#fff" fill-opacity="0"/>',
             f'<text x="0" y="{y + 12}" font-size="13" fill="#1d2733">{escape(bar.label)}</text>',
             f'<rect x="0" y="{y + label_h + 2}" width="{track}" height="{bar_h}" fill="#eef1f4"/>',
             f'<rect x="0" y="{y + label_h + 2}" width="{_fmt(track * filled / 100)}" '

@@ -1,0 +1,35 @@
+import pytest
+
+from tests.coverage.conftest_ui import ui  # noqa: F401
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.browser,
+]
+
+
+def test_the_commission_changes_the_date_and_drills_down_a_bar(page, login, ui):  # noqa: F811
+    login(ui.commission)
+    page.click("text=Tỷ lệ tập huấn")
+    assert "Tỷ lệ tập huấn: Tỉnh Tuyên Quang" in page.locator("h1").inner_text()
+    page.fill("#id_as_of", "31/03/2025")
+    page.click("#scope-form button[type=submit]")
+    page.wait_for_url("**as_of=31%2F03%2F2025**")
+    assert "Tỷ lệ tập huấn: Tỉnh Hà Giang" in page.locator("h1").inner_text()
+    card = page.locator("#target-nq33-village")
+    assert "66,7%" in card.locator(".cov-big").inner_text()
+    card.locator("a.bar-link").first.click()
+    page.wait_for_load_state()
+    assert "Tỷ lệ tập huấn: Huyện Quản Bạ" in page.locator("h1").inner_text()
+    assert "ngày 31 tháng 03 năm 2025" in page.locator(".cov-crumbs").inner_text()
+    page.locator("#target-nq33-village a.due").click()
+    page.wait_for_load_state()
+    assert "Bùi Văn Bình" in page.locator("#gap-table").inner_text()
+
+
+def test_the_dashboard_fits_a_phone(page, login, ui):  # noqa: F811
+    page.set_viewport_size({"width": 375, "height": 800})
+    login(ui.commission)
+    page.goto(page.base_url + f"/ty-le/?unit={ui.tree.quan_ba.pk}&as_of=31/03/2025")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375
