@@ -83,7 +83,7 @@ def scope_for(request: Request, on: date) -> tuple[Scope, Unit | None]:
         return build_scope(unit, on), None
     if is_unrestricted(user):  # type: ignore[arg-type]
         return build_scope(None, on), None
-    granted = list(Unit.objects.filter(grant__user_id=user.pk).distinct())
+    granted = list(Unit.objects.filter(grant__user_id=user.pk or 0).distinct())
     scope = units_scope(granted, on, name=GRANTS_NAME)
     if not scope.roots:
         raise CoverageError(f"Không có đơn vị được phân quyền còn hiệu lực vào ngày {on:%d/%m/%Y}")

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import partial
 
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -120,9 +121,10 @@ def _person(n: int) -> Person:
 def _people_and_positions(communes: list[Unit], villages: list[Unit]) -> None:
     rng = random.Random(33)
     roles = {r.code: r for r in Role.objects.all()}
-    orgs, seats = [], []  # seats: (org index, role code)
+    orgs: list[Organisation] = []
+    seats: list[tuple[int, str]] = []  # (organisation index, role code)
     for village in villages:
-        kinds = {}
+        kinds: dict[str, int] = {}
         for code, kind in VILLAGE_ROLES:
             if kind not in kinds:
                 kinds[kind] = len(orgs)
@@ -199,7 +201,7 @@ def coverage_province() -> dict:
         for code in ("nq33-village", "nq33-boards", "nq33-teams"):
             for name, unit in (("province", province), ("commune", commune)):
                 seconds, queries = measure(
-                    lambda c=code, u=unit: coverage_report(target_code=c, unit=u, on=ON)
+                    partial(coverage_report, target_code=code, unit=unit, on=ON)
                 )
                 results[f"{code}_{name}_seconds"] = seconds
                 results[f"{code}_{name}_queries"] = queries

@@ -2,6 +2,7 @@
 board with its untrained members, every commune without an inspection board, every village
 without a team head. Sorted by unit (commune, village) then Vietnamese name order."""
 
+from collections.abc import Callable
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, Subquery
@@ -158,7 +159,7 @@ def _board_gaps(rules: Rules, scope: Scope, on: date, show_ids: bool) -> list[di
     )
     boards = (
         boards_in(rules, scope.roots, on)
-        .filter(is_covered=0)
+        .filter(is_covered=0)  # type: ignore[misc]
         .annotate(has_head=flag(Q(Exists(heads))), **_commune_of("unit_id", on))
     )
     rows, uncovered = [], {}
@@ -168,8 +169,8 @@ def _board_gaps(rules: Rules, scope: Scope, on: date, show_ids: bool) -> list[di
             _row(
                 "board",
                 organisation=board.name,
-                commune=board.commune_name,
-                commune_id=board.commune_id,
+                commune=board.commune_name,  # type: ignore[attr-defined]
+                commune_id=board.commune_id,  # type: ignore[attr-defined]
                 note=_board_note(board),
             )
         )
@@ -208,7 +209,7 @@ def _team_gaps(rules: Rules, scope: Scope, on: date, show_ids: bool) -> list[dic
     ]
 
 
-GAPS = {
+GAPS: dict[str, Callable[[Rules, Scope, date, bool], list[dict]]] = {
     Target.Counting.PERSON: _holder_gaps,
     Target.Counting.BOARD: _board_gaps,
     Target.Counting.VILLAGE: _team_gaps,

@@ -146,7 +146,7 @@ def team_report(rules: Rules, scope: Scope, on: date) -> tuple[Figures, dict[int
     return _team_figures(total), {c: _team_figures(by_child.get(c)) for c in scope.child_ids}
 
 
-REPORTS = {
+REPORTS: dict[str, Callable[[Rules, Scope, date], tuple[Figures, dict[int, Figures]]]] = {
     Target.Counting.PERSON: person_report,
     Target.Counting.BOARD: board_report,
     Target.Counting.VILLAGE: team_report,
@@ -156,7 +156,7 @@ REPORTS = {
 def scope_report(*, rules: Rules, scope: Scope, on: date) -> dict:
     """The report of an already loaded target version over an already built scope."""
     total, by_child = REPORTS[rules.target.counting](rules, scope, on)
-    report = {"target": rules.target.code, "as_of": on.isoformat(), "unit": scope.header}
+    report: dict = {"target": rules.target.code, "as_of": on.isoformat(), "unit": scope.header}
     report.update(total)
     report["children"] = [{"unit": unit_header(c), **by_child[c.pk]} for c in scope.children]
     return report

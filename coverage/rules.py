@@ -205,7 +205,7 @@ def under(qs: QuerySet, link: str, ancestor_ids: list[int], on: date) -> QuerySe
     )
 
 
-def scope_unit_ids(ancestor_ids: list[int], on: date) -> QuerySet[UnitAncestry]:
+def scope_unit_ids(ancestor_ids: list[int], on: date) -> QuerySet:
     """Ids of the units inside the scope on `on` (an uncorrelated subquery)."""
     return UnitAncestry.objects.filter(
         ancestor_id__in=ancestor_ids, valid_from__lte=on, valid_to__gte=on
@@ -406,7 +406,7 @@ def untrained_in(rules: Rules, ancestor_ids: list[int], on: date) -> list[Holder
     order. Two queries whatever the size (plus the target's rules)."""
     rows = (
         holders_in(rules, ancestor_ids, on)
-        .filter(is_trained=0)
+        .filter(is_trained=0)  # type: ignore[misc]
         .select_related("person", "role", "organisation")
     )
     places = places_in(ancestor_ids, on)
