@@ -8,7 +8,9 @@ from contextlib import contextmanager
 from dataclasses import fields as dataclass_fields
 from typing import Any, cast
 
-from django.db.models import Case, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, DateField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest, Least
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, routers, status, viewsets
@@ -36,7 +38,16 @@ from api.people_serializers import (
 )
 from people import services
 from people.access import ID_READERS, has_role, is_unrestricted, roles_of
-from people.models import Grant, Organisation, Person, Position, Role, Unit, UnitAncestry
+from people.models import (
+    FAR_PAST,
+    Grant,
+    Organisation,
+    Person,
+    Position,
+    Role,
+    Unit,
+    UnitAncestry,
+)
 
 WRITERS = (Grant.Role.ADMINISTRATOR, Grant.Role.CLERK)
 
@@ -133,7 +144,8 @@ class RegistryViewSet(
     ),
 )
 class UnitViewSet(RegistryViewSet):
-    """Administrative units and villages; `parent` is the parent on `as_of` (default today)."""
+    """Administrative units and villages; `parent` is the parent on `as_of` (default today,
+    or the last day of a unit no longer valid)."""
 
     serializer_class = UnitSerializer
     filterset_class = UnitFilter
@@ -143,7 +155,7 @@ class UnitViewSet(RegistryViewSet):
         parent = UnitAncestry.objects.filter(
             descendant=OuterRef("pk"),
             depth=1,
-            valid_from__lte=(day := day_of(self.request)),
+            valid_from__lte=(day := self._day()),
             valid_to__gte=day,
         ).values("ancestor_id")[:1]
         return (
@@ -151,6 +163,15 @@ class UnitViewSet(RegistryViewSet):
             .annotate(parent_id_on=Subquery(parent), level_rank=LEVEL_RANK)
             .order_by("level_rank", "name", "pk")
         )
+
+    def _day(self) -> Any:
+        """`as_of`; without it today, or for a unit valid only in the past (or the future) its
+        last (first) day, so the legacy tree keeps its shape in an undated listing."""
+        if self.request.query_params.get("as_of"):
+            return day_of(self.request)
+        today, dates = Value(timezone.localdate()), DateField()
+        last = Least(Coalesce(OuterRef("valid_to"), today, output_field=dates), today)
+        return Greatest(last, Coalesce(OuterRef("valid_from"), Value(FAR_PAST)), output_field=dates)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         form = VillageCreateSerializer(data=request.data)

@@ -146,6 +146,16 @@ def test_it_gives_the_parent_on_the_as_of_date(tree, registry, administrator, ne
     assert thanh_van["parent"] == tree.quan_ba.pk
 
 
+def test_it_gives_a_legacy_unit_its_last_parent_without_as_of(tree, registry, administrator):
+    assert administrator.get(f"{UNITS}{tree.thanh_van.pk}/").json()["parent"] == tree.quan_ba.pk
+    village = administrator.get(f"{UNITS}{registry.village.pk}/").json()
+    assert village["parent"] == tree.nghia_thuan.pk  # today, the village sits in the new commune
+    assert administrator.get(f"{UNITS}{tree.ha_giang.pk}/").json()["parent"] is None
+    # With `as_of`, a unit not valid on that date is not there at all.
+    on_a_date = administrator.get(f"{UNITS}{tree.thanh_van.pk}/", {"as_of": "2025-08-01"})
+    assert on_a_date.status_code == 404
+
+
 def test_it_filters_units_within_an_ancestor_on_a_date(tree, registry, administrator):
     before = ids(administrator.get(UNITS, {"within": tree.quan_ba.pk, "as_of": "2025-01-01"}))
     assert before == {tree.quan_ba.pk, tree.thanh_van.pk, tree.can_ty.pk, registry.village.pk}
