@@ -1,6 +1,9 @@
-import pytest
+import importlib
 
-from people.models import Person, Position, Unit
+import pytest
+from django.apps import apps
+
+from people.models import Person, Position, Role, Unit
 from tests.factories import UserFactory, grant
 from tests.people.test_roster import MAI_ID, mai, thuy, xlsx
 
@@ -8,6 +11,13 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.browser,
 ]
+
+
+@pytest.fixture(autouse=True)
+def roles(db) -> None:  # type: ignore[no-untyped-def]
+    """The seeded role catalogue, put back if an earlier transactional test flushed it."""
+    if not Role.objects.exists():
+        importlib.import_module("people.migrations.0003_seed_roles").seed(apps, None)
 
 
 def test_a_clerk_uploads_a_roster_sees_the_preview_and_confirms(page, login, tree, tmp_path):
@@ -42,6 +52,7 @@ def test_a_file_with_errors_shows_row_column_and_reason(page, login, tree, tmp_p
     page.click("#upload-form button[type=submit]")
     errors = page.locator("#import-errors")
     assert "Chưa ghi dòng nào" in errors.inner_text()
-    assert errors.locator("tbody tr").first.inner_text().split("\t")[:2] == ["4", "Số CCCD"]
+    first = errors.locator("tbody tr").first.inner_text()
+    assert first.split("\t")[:2] == ["4", "Số CCCD"], first
     assert page.locator("#confirm-form").count() == 0
     assert not Position.objects.exists()
