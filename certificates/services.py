@@ -68,12 +68,17 @@ def issue_for_course(
     if issuer is None:
         logger.warning("No issuer for course %s: no certificates issued", course.pk)
         return []
-    pending = (
+    # One issuer (with its names) and one course object shared by every certificate: the
+    # names and the course dates are read once, not once per trainee.
+    issuer = Issuer.objects.prefetch_related("names").get(pk=issuer.pk)
+    pending = list(
         Enrollment.objects.filter(course=course, status=Enrollment.Status.COMPLETED)
         .filter(certificates__isnull=True)
-        .select_related("person", "record", "course__programme")
+        .select_related("person", "record")
         .order_by("person__sort_key", "pk")
     )
+    for enrollment in pending:
+        enrollment.course = course
     return [
         issue_certificate(
             enrollment=e, record=getattr(e, "record", None), issuer=issuer, issued_on=issued_on
@@ -136,7 +141,7 @@ def _source(*, record: object, enrollment: object) -> Source:
         enrollment = record.enrollment
     if record is None and enrollment.status != Enrollment.Status.COMPLETED:
         raise CertificateError(f"{enrollment.person} chưa hoàn thành lớp học.")
-    programme = record.programme if record is not None else enrollment.course.programme
+    programme = enrollment.course.programme if enrollment is not None else record.programme
     if not programme.has_certificate:
         raise CertificateError(f"Chương trình «{programme.title}» không cấp giấy chứng nhận.")
     course = enrollment.course if enrollment is not None else record.course
@@ -237,7 +242,10 @@ def _role_and_unit(source: Source) -> tuple[str, str]:
 def _course_dates(source: Source) -> str:
     """'từ ngày 03/02/2026 đến ngày 05/02/2026', or one day, from the sessions or the record."""
     if source.course is not None:
-        span = source.course.sessions.aggregate(first=Min("starts_at"), last=Max("ends_at"))
+        span = getattr(source.course, "_session_span", None)
+        if span is None:
+            span = source.course.sessions.aggregate(first=Min("starts_at"), last=Max("ends_at"))
+            source.course._session_span = span  # same course, same dates, for a whole batch
         if span["first"]:
             first = timezone.localdate(span["first"])
             last = timezone.localdate(span["last"])
