@@ -57,7 +57,7 @@ def _per_scope(
 
 
 def _holders(rules: Rules, ids: list[int], on: date, grouped: bool) -> dict:
-    qs, figures = holders_in(rules, ids, on), holder_figures()
+    qs, figures = holders_in(rules, ids, on, branch=grouped), holder_figures()
     return _grouped(qs, figures) if grouped else qs.aggregate(**figures)
 
 

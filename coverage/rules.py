@@ -225,7 +225,9 @@ def branch_of(field: str, ancestor_ids: list[int], on: date) -> Subquery:
     return Subquery(links.values("ancestor_id")[:1])
 
 
-def holders_in(rules: Rules, ancestor_ids: list[int], on: date) -> QuerySet[Position]:
+def holders_in(
+    rules: Rules, ancestor_ids: list[int], on: date, *, branch: bool = True
+) -> QuerySet[Position]:
     """Holders inside the scope, annotated with `branch` (which ancestor they are under),
     `is_trained` and `is_due` (0/1; due only matters when untrained).
 
@@ -235,11 +237,9 @@ def holders_in(rules: Rules, ancestor_ids: list[int], on: date) -> QuerySet[Posi
     inside = positions_of(rules, on).filter(
         organisation__unit_id__in=scope_unit_ids(ancestor_ids, on)
     )
-    return inside.annotate(
-        branch=branch_of("organisation__unit_id", ancestor_ids, on),
-        is_trained=flag(trained_q(rules, on)),
-        is_due=flag(Q(start__gte=cutoff)),
-    )
+    if branch:
+        inside = inside.annotate(branch=branch_of("organisation__unit_id", ancestor_ids, on))
+    return inside.annotate(is_trained=flag(trained_q(rules, on)), is_due=flag(Q(start__gte=cutoff)))
 
 
 def holders_queryset(*, target: Target | str, unit: Unit, on: date) -> QuerySet[Position]:
@@ -405,7 +405,7 @@ def untrained_in(rules: Rules, ancestor_ids: list[int], on: date) -> list[Holder
     """Untrained holders inside the scope, sorted by commune, village, then Vietnamese name
     order. Two queries whatever the size (plus the target's rules)."""
     rows = (
-        holders_in(rules, ancestor_ids, on)
+        holders_in(rules, ancestor_ids, on, branch=False)
         .filter(is_trained=0)  # type: ignore[misc]
         .select_related("person", "role", "organisation")
     )
