@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from config.dates import parse_date, show
 from people import ids
@@ -73,6 +73,7 @@ PERSON_COLUMNS = {
     "birth_date": BIRTH,
 }
 HEADER_SEARCH_ROWS = 30
+ROSTER_LOCK = 0x726F73746572  # pg_advisory_xact_lock key of roster imports ("roster")
 
 
 @dataclass(frozen=True)
@@ -848,6 +849,15 @@ def parse_roster(content: bytes, filename: str) -> tuple[list[Entry], list[Probl
     return entries, problems
 
 
+def _lock_imports() -> None:
+    """One roster import at a time (PostgreSQL), so two files naming the same new village or
+    seat cannot both pass their checks; SQLite serialises writers by itself, and the position
+    trigger is the backstop against appointments made meanwhile through other pages."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROSTER_LOCK])
+
+
 def import_roster(
     content: bytes, *, filename: str, user: Any = None, dry_run: bool = False
 ) -> ImportResult:
@@ -857,6 +867,7 @@ def import_roster(
     except PeopleError as e:
         return ImportResult(errors=[Problem(1, "", str(e))])
     with transaction.atomic():
+        _lock_imports()
         planner = Planner(entries, problems, user=user)
         result = planner.plan()
         if result.errors or dry_run:

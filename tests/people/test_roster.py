@@ -421,3 +421,43 @@ def test_a_closed_position_reimported_is_unchanged(tree):
     assert (again.closed, again.updated, again.unchanged) == (0, 0, 1)
     assert run(xlsx([mai(**{"Đến ngày": "31/07/2024"})])).updated == 1
     assert Position.objects.get().end == date(2024, 7, 31)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_concurrent_imports_cannot_both_fill_one_seat(tree):
+    import importlib
+    import threading
+
+    from django.apps import apps
+    from django.db import connection, connections
+
+    from people.models import Role
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row and advisory locks need PostgreSQL")
+    if not Role.objects.exists():
+        importlib.import_module("people.migrations.0003_seed_roles").seed(apps, None)
+    files = [
+        xlsx([mai()]),
+        xlsx([thuy(**{"Chức danh": "Bí thư chi bộ", "Thôn, tổ dân phố": "Nà Mạ"})]),
+    ]
+    results = []
+    barrier = threading.Barrier(2)
+
+    def work(content: bytes) -> None:
+        barrier.wait()
+        try:
+            results.append(run(content))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(f,)) for f in files]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(r.written for r in results) == [False, True]
+    assert "chỉ có một người" in next(r for r in results if not r.written).errors[0].reason
+    assert Position.objects.count() == 1
+    assert Unit.objects.filter(level=Level.VILLAGE).count() == 1
