@@ -225,10 +225,6 @@ class Summary:
     updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     deleted: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
-    @property
-    def changed(self) -> bool:
-        return any(sum(d.values()) for d in (self.created, self.updated, self.deleted))
-
 
 def unit_fields(row: Row) -> dict[str, object]:
     valid_from, valid_to = SPANS[row.edition]
