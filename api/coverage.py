@@ -25,7 +25,7 @@ from coverage.units import (
     units_scope,
 )
 from people.access import can_see_citizen_ids, can_see_unit, is_unrestricted, visible_unit_ids
-from people.models import Unit
+from people.models import REFORM_DATE, Unit, UnitLineage
 
 GRANTS_NAME = "Các đơn vị được phân quyền"
 
@@ -58,6 +58,14 @@ def _area_of(params: dict) -> Unit | None:
     return _by_id(params.get("area_of_id"))
 
 
+def _may_see(user: object, unit: Unit) -> bool:
+    """Granted units and, after the reform, the new communes of a granted former unit's area."""
+    if can_see_unit(user, unit):  # type: ignore[arg-type]
+        return True
+    visible = visible_unit_ids(user)  # type: ignore[arg-type]
+    return UnitLineage.objects.filter(new=unit, old_id__in=visible).exists()
+
+
 def _check_visible(user: object, scope: Scope, unit: Unit) -> None:
     if can_see_unit(user, unit):  # type: ignore[arg-type]
         return
@@ -65,6 +73,18 @@ def _check_visible(user: object, scope: Scope, unit: Unit) -> None:
     visible = visible_unit_ids(user).filter(descendant_id__in=ids).count()  # type: ignore[arg-type]
     if not ids or visible < len(ids):
         raise NotFound("Không tìm thấy đơn vị")
+
+
+def _granted_units(user: object, on: date) -> list[Unit]:
+    """The user's granted units valid on `on`; a former unit granted before the reform stands
+    for the new communes of its area (a Hà Giang commissioner keeps seeing Hà Giang)."""
+    units = []
+    for unit in Unit.objects.filter(grant__user_id=user.pk or 0).distinct():  # type: ignore[attr-defined]
+        if unit.is_active_on(on) or on < REFORM_DATE:
+            units.append(unit)
+        else:
+            units.extend(area_scope(unit, on).children)
+    return units
 
 
 def scope_for(request: Request, on: date) -> tuple[Scope, Unit | None]:
@@ -78,13 +98,12 @@ def scope_for(request: Request, on: date) -> tuple[Scope, Unit | None]:
         return scope, area_of
     unit = _unit(params, on)
     if unit is not None:
-        if not can_see_unit(user, unit):  # type: ignore[arg-type]
+        if not _may_see(user, unit):
             raise NotFound("Không tìm thấy đơn vị")
         return build_scope(unit, on), None
     if is_unrestricted(user):  # type: ignore[arg-type]
         return build_scope(None, on), None
-    granted = list(Unit.objects.filter(grant__user_id=user.pk or 0).distinct())
-    scope = units_scope(granted, on, name=GRANTS_NAME)
+    scope = units_scope(_granted_units(user, on), on, name=GRANTS_NAME)
     if not scope.roots:
         raise CoverageError(f"Không có đơn vị được phân quyền còn hiệu lực vào ngày {on:%d/%m/%Y}")
     return scope, None

@@ -137,3 +137,27 @@ def test_the_api_report_is_a_few_queries(tree, villages, admin, django_assert_ma
             "/api/v1/coverage/", {"target": "nq33-village", "unit": "02", "as_of": "31/12/2024"}
         )
     assert response.json()["holders"] == 5
+
+
+def test_it_shows_a_former_province_s_commissioner_its_area_after_the_reform(tree, villages):
+    user = UserFactory()
+    grant(user, tree.ha_giang, Grant.Role.COMMISSION)
+    client = client_for(user)
+    before = client.get("/api/v1/coverage/", {"target": "nq33-village", "as_of": "31/12/2024"})
+    after = client.get("/api/v1/coverage/", {"target": "nq33-village", "as_of": "31/03/2026"})
+    assert before.json()["unit"]["name"] == "Tỉnh Hà Giang"
+    assert after.json()["unit"]["level"] == "units"
+    assert [c["unit"]["code"] for c in after.json()["children"]] == ["00883", "00889"]
+    assert after.json()["holders"] == 6
+    area = client.get(
+        "/api/v1/coverage/", {"target": "nq33-village", "area_of": "02", "as_of": "31/03/2026"}
+    )
+    assert area.status_code == 200
+    drill = client.get(
+        "/api/v1/coverage/", {"target": "nq33-village", "unit": "00889", "as_of": "31/03/2026"}
+    )
+    assert drill.json()["holders"] == 6
+    outside = client.get(
+        "/api/v1/coverage/", {"target": "nq33-village", "unit": "08", "as_of": "31/03/2026"}
+    )
+    assert outside.status_code == 404
