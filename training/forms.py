@@ -18,6 +18,7 @@ ORGANISER_KINDS = [
     OrgKind.FRONT_COMMITTEE,
 ]
 DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+CLOCK = forms.TimeInput(format="%H:%M", attrs={"placeholder": "HH:MM", "size": 6})
 
 
 class CourseForm(forms.ModelForm):
@@ -74,8 +75,8 @@ class RecurrenceForm(forms.Form):
         required=False,
     )
     weeks = forms.IntegerField(label="Số tuần", min_value=1, max_value=104, required=False)
-    starts = forms.TimeField(label="Giờ bắt đầu", initial=time(7, 30))
-    ends = forms.TimeField(label="Giờ kết thúc", initial=time(16, 30))
+    starts = forms.TimeField(label="Giờ bắt đầu", initial=time(7, 30), widget=CLOCK)
+    ends = forms.TimeField(label="Giờ kết thúc", initial=time(16, 30), widget=CLOCK)
     skip_holidays = forms.BooleanField(label="Bỏ qua ngày lễ, Tết", required=False, initial=True)
 
     def clean(self) -> dict[str, Any]:
@@ -109,8 +110,8 @@ class RecurrenceForm(forms.Form):
 
 class SessionForm(forms.Form):
     day = forms.DateField(label="Ngày", widget=DATE)
-    starts = forms.TimeField(label="Từ", initial=time(7, 30))
-    ends = forms.TimeField(label="Đến", initial=time(11, 30))
+    starts = forms.TimeField(label="Từ", initial=time(7, 30), widget=CLOCK)
+    ends = forms.TimeField(label="Đến", initial=time(11, 30), widget=CLOCK)
     title = forms.CharField(label="Nội dung", required=False, max_length=255)
 
     def times(self) -> tuple[Any, Any]:

@@ -50,7 +50,7 @@ def visible_course(request: HttpRequest, pk: int) -> Course:
 
 
 def seats(courses: QuerySet[Course]) -> QuerySet[Course]:
-    held = Q(enrollments__status__in=[Enrollment.Status.INVITED, Enrollment.Status.CONFIRMED])
+    held = Q(enrollments__status__in=Enrollment.SEAT_STATUSES)
     return courses.annotate(
         seats_taken=Count("enrollments", filter=held, distinct=True),
         waitlisted=Count("enrollments", filter=Q(enrollments__status="waitlisted"), distinct=True),
