@@ -26,7 +26,7 @@ def render_table(rows: list[dict]) -> str:
     lines = [TABLE_HEADERS] + table_rows(rows)
     widths = [max(len(line[i]) for line in lines) for i in range(len(TABLE_HEADERS))]
     text = "\n".join(
-        "  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)) for line in lines
+        "  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() for line in lines
     )
     return text + f"\n{len(rows)} dòng\n"
 
