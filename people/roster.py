@@ -325,6 +325,8 @@ def _citizen_id(value: Any) -> str:
     number = ids.normalise(_text(value))
     if number.isdigit() and len(number) in (10, 11):
         number = number.zfill(12)
+    elif isinstance(value, int | float) and len(number) == 8:  # a CMND such as 073…
+        number = number.zfill(9)
     return number
 
 
