@@ -59,7 +59,7 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> str:
     )
 
 
-def bar_chart(bars: Sequence[Bar], *, title: str, width: int = 480) -> str:
+def bar_chart(bars: Sequence[Bar], *, title: str, width: int = 380) -> str:
     """Horizontal bars, one per row, the label above its bar so long names fit on a phone."""
     row, top, label_h, bar_h = 40, 6, 15, 16
     track = width - 70
@@ -160,7 +160,7 @@ def line_chart(
     series: Sequence[Series], *, labels: Sequence[str], title: str, width: int = 640
 ) -> str:
     """Percent (0–100) over time: one line per series, x positions labelled by `labels`."""
-    left, right, top, plot_h = 40, 12, 10, 180
+    left, right, top, plot_h = 40, 24, 10, 180
     plot_w = width - left - right
     n = max(len(labels), 1)
     xs = [left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2) for i in range(n)]

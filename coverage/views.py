@@ -388,20 +388,24 @@ def _links(code: str, scope: Scope, report: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _bars(code: str, scope: Scope, report: dict[str, Any], index: dict[Any, Unit]) -> str:
-    bars = []
+def _bars(
+    code: str, scope: Scope, report: dict[str, Any], index: dict[Any, Unit]
+) -> tuple[str, list[dict[str, str]]]:
+    """The children's bar chart (worst first) and the children with nothing to count."""
+    base = reverse("coverage:dashboard")
+    bars, empty = [], []
     for child in report.get("children") or []:
         unit = child_unit(child, index)
-        num, den = denominators(child)
-        href = ""
-        if unit is not None:
-            href = (
-                reverse("coverage:dashboard") + "?" + Scope(unit, scope.on, scope.area_of).query()
-            )
+        href = f"{base}?{Scope(unit, scope.on).query()}" if unit is not None else ""
         name = (child.get("unit") or {}).get("name", "")
+        if child.get("percent") is None:
+            empty.append({"name": name, "href": href})
+            continue
+        num, den = denominators(child)
         bars.append(svg.Bar(name, child.get("percent"), f"{num}/{den}", href))
-    bars.sort(key=lambda b: (b.percent is None, b.percent or 0.0, b.label))
-    return svg.bar_chart(bars, title=f"{SHORT[code]}: tỷ lệ theo đơn vị trực thuộc")
+    bars.sort(key=lambda b: (b.percent or 0.0, b.label))
+    title = f"{SHORT[code]}: tỷ lệ theo đơn vị trực thuộc"
+    return (svg.bar_chart(bars, title=title) if bars else ""), empty
 
 
 def target_cards(scope: Scope) -> list[dict[str, Any]]:
@@ -412,6 +416,7 @@ def target_cards(scope: Scope) -> list[dict[str, Any]]:
         report = report_for(code, scope)
         num, den = denominators(report)
         target = targets.get(code)
+        chart, empty = _bars(code, scope, report, index)
         cards.append(
             {
                 "code": code,
@@ -425,11 +430,18 @@ def target_cards(scope: Scope) -> list[dict[str, Any]]:
                 "numerator": num,
                 "denominator": den,
                 "links": _links(code, scope, report),
-                "chart": _bars(code, scope, report, index) if report.get("children") else "",
+                "chart": chart,
+                "empty": empty,
                 "csv": reverse("coverage:report_csv") + "?" + scope.query(target=code),
             }
         )
     return cards
+
+
+def indicator_year(unit: Unit, year: int) -> int:
+    """The year of the chosen date, or the latest earlier year with figures for the unit."""
+    found = IndicatorValue.objects.filter(unit=unit, year__lte=year).aggregate(y=Max("year"))["y"]
+    return found or year
 
 
 def indicator_rows(unit: Unit, year: int) -> list[dict[str, Any]]:
@@ -476,6 +488,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     cards = target_cards(scope)
     current = {c["code"]: c["report"]["percent"] for c in cards}
     trend = trend_of(scope, current, budget=trend_budget())
+    year = indicator_year(scope.unit, scope.on.year)
     context = {
         "scope": scope,
         "as_of_text": show(scope.on),
@@ -483,7 +496,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "cards": cards,
         "trend": trend_svg(trend),
         "trend_pending": trend.pending,
-        "indicators": indicator_rows(scope.unit, scope.on.year),
+        "indicators": indicator_rows(scope.unit, year),
+        "indicator_year": year,
         "breadcrumb": _breadcrumb(scope.unit, scope.on, request.user),
         "units": units,
         "former": former,

@@ -62,7 +62,8 @@ def test_it_draws_well_formed_svg_with_worst_child_first(client, ui, settings): 
     settings.COVERAGE_TREND_BUDGET = None
     r = get(client, ui.admin, unit=ui.tree.quan_ba.pk, as_of="31/03/2025")
     charts = svgs(r.content.decode())
-    assert len(charts) == 6  # five bar charts (every target has children) and the trend
+    assert len(charts) == 5  # four bar charts and the trend; nobody to count for nq33-agency
+    assert [e["name"] for e in card(r, "nq33-agency")["empty"]] == ["Xã Cán Tỷ", "Xã Thanh Vân"]
     ns = {"s": "http://www.w3.org/2000/svg"}
     village_bars = svgs(card(r, "nq33-village")["chart"])[0]
     labels = [t.text for t in village_bars.findall(".//s:a/s:text", ns)][::2]
