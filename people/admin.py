@@ -15,7 +15,13 @@ from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
 from people import services
-from people.access import can_see_citizen_ids, granted_unit_ids, has_role, is_unrestricted
+from people.access import (
+    can_see_citizen_ids,
+    granted_unit_ids,
+    has_role,
+    is_unrestricted,
+    roles_of,
+)
 from people.ids import mask
 from people.models import (
     Grant,
@@ -131,7 +137,29 @@ class PersonUnitFilter(UnitListFilter):
         return queryset.filter(Q(home_unit__in=inside) | Q(pk__in=serving))
 
 
-class RegistryAdmin(admin.ModelAdmin):
+class WritersOnly(admin.ModelAdmin):
+    """Django's model permissions, and a grant role allowed to write (as in the API):
+    commission and organiser accounts only read."""
+
+    writer_roles: tuple[str, ...] = (Grant.Role.ADMINISTRATOR, Grant.Role.CLERK)
+
+    def may_write(self, request: HttpRequest) -> bool:
+        if not hasattr(request, "_registry_roles"):  # asked several times per page
+            request._registry_roles = roles_of(request.user)  # type: ignore[attr-defined]
+        roles: set[str] = request._registry_roles  # type: ignore[attr-defined]
+        return is_unrestricted(request.user) or bool(roles & set(self.writer_roles))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.may_write(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self.may_write(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self.may_write(request) and super().has_delete_permission(request, obj)
+
+
+class RegistryAdmin(WritersOnly):
     """Scoped lists and choices, accent-insensitive search."""
 
     folded_search_fields: tuple[str, ...] = ()
@@ -297,9 +325,10 @@ class RoleForm(forms.ModelForm):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(WritersOnly):
     """The role catalogue is data: an administrator decides who counts as a key cadre."""
 
+    writer_roles = (Grant.Role.ADMINISTRATOR,)
     form = RoleForm
     list_display = ["label", "code", "level", "single_seat", "min_holders", "is_head", "order"]
     list_editable = ["order"]

@@ -305,3 +305,26 @@ def test_it_refuses_to_reopen_a_seat_someone_else_took(area, clerk):
     assert "Không thể bỏ ngày kết thúc" in response.content.decode()
     position.refresh_from_db()
     assert position.end == date(2025, 6, 30)
+
+
+def test_it_lets_the_commission_read_but_not_write(area, commission):
+    url = f"/admin/people/person/{area.secretary.pk}/change/"
+    page = _rows(commission.get(url))
+    assert "Thào Thị Thủy" in page
+    assert 'name="_save"' not in page
+    assert commission.post(url, {"full_name": "Đổi Tên", "sex": "F"}).status_code == 403
+    assert commission.get("/admin/people/position/add/").status_code == 403
+    area.secretary.refresh_from_db()
+    assert area.secretary.full_name == "Thào Thị Thủy"
+
+
+def test_it_lets_only_administrators_edit_the_role_catalogue(tree, clerk):
+    front = role("front_key_cadre")
+    page = _rows(clerk.get(f"/admin/people/role/{front.pk}/change/"))
+    assert 'name="_save"' not in page
+    admin_user = UserFactory(is_staff=True)
+    admin_user.user_permissions.set(Permission.objects.filter(content_type__app_label="people"))
+    grant(admin_user, tree.ha_giang, Grant.Role.ADMINISTRATOR)
+    client = Client()
+    client.force_login(admin_user)
+    assert 'name="_save"' in _rows(client.get(f"/admin/people/role/{front.pk}/change/"))
