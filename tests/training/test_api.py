@@ -167,3 +167,29 @@ def test_it_lists_targets_with_their_rules(organiser):
     rules = {r["role"]: r["programmes"] for r in body["results"][0]["rules"]}
     assert rules["inspection_board_member"] == ["nv-ttnd"]
     assert rules["investment_board_head"] == ["nv-gsdtcd"]
+
+
+def test_it_lists_enrollments_attendance_and_records_in_few_queries(
+    place, programme, organiser, django_assert_max_num_queries
+):
+    from training.services import close_course, record_attendance
+
+    course = make_course(place, programme)
+    sessions = past_sessions(course, 3)
+    people = [*place.holders, *(PersonFactory(home_unit=place.village) for _ in range(10))]
+    enrollments = [invite(course=course, person=p) for p in people]
+    for s in sessions:
+        record_attendance(session=s, marks={e.pk: "present" for e in enrollments})
+    close_course(course=course, by=None)
+    api = client_for(organiser)
+    for url, count in [
+        (f"/api/v1/enrollments/?course={course.pk}", 12),
+        (f"/api/v1/attendance/?session={sessions[0].pk}", 12),
+        ("/api/v1/training-records/", 12),
+    ]:
+        with django_assert_max_num_queries(8):
+            body = api.get(url).json()
+        assert body["count"] == count, url
+    assert {
+        r["attended"] for r in api.get(f"/api/v1/enrollments/?course={course.pk}").json()["results"]
+    } == {3}
