@@ -273,7 +273,9 @@ class CourseViewSet(
         courses = Course.objects.visible_to(self.request.user).select_related("programme")
         return seats(courses).prefetch_related("sessions", "audience_units").order_by("-pk")
 
-    def _check_scope(self, data: dict[str, Any]) -> None:
+    def _check_scope(self, data: dict[str, Any], *, partial: bool = False) -> None:
+        if partial and not {"audience_units", "venue_unit", "organiser"} & set(data):
+            return
         units = list(data.get("audience_units", []))
         if data.get("venue_unit"):
             units.append(data["venue_unit"])
@@ -295,7 +297,7 @@ class CourseViewSet(
         course = self.get_object()
         form = self.get_serializer(course, data=request.data, partial=True)
         form.is_valid(raise_exception=True)
-        self._check_scope(form.validated_data)
+        self._check_scope(form.validated_data, partial=True)
         with refusals():
             services.update_course(course=course, by=request.user, **form.validated_data)
         return Response(self._out(course))

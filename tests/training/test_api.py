@@ -193,3 +193,17 @@ def test_it_lists_enrollments_attendance_and_records_in_few_queries(
     assert {
         r["attended"] for r in api.get(f"/api/v1/enrollments/?course={course.pk}").json()["results"]
     } == {3}
+
+
+def test_it_edits_a_course_and_keeps_it_inside_the_users_units(place, programme, organiser):
+    course = make_course(place, programme, capacity=1)
+    invite(course=course, person=place.holders[0])
+    waiting = invite(course=course, person=place.holders[1])
+    api = client_for(organiser)
+    response = api.patch(f"/api/v1/courses/{course.pk}/", {"capacity": 2}, format="json")
+    assert response.status_code == 200 and response.json()["seats_taken"] == 2
+    assert Enrollment.objects.get(pk=waiting.pk).status == Enrollment.Status.INVITED
+    outside = {"audience_units": [place.other_commune.pk]}
+    assert api.patch(f"/api/v1/courses/{course.pk}/", outside, format="json").status_code == 403
+    done = api.patch(f"/api/v1/courses/{course.pk}/", {"status": "completed"}, format="json")
+    assert done.status_code == 400 and "Kết thúc lớp" in done.json()["detail"]
