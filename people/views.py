@@ -27,7 +27,7 @@ from people.access import (
 from people.ids import mask
 from people.models import Grant, Level, Role, Unit
 from people.roster import export_roster, import_roster, roster_positions, template_workbook
-from people.text import fold
+from people.text import fold, name_sort_key
 
 
 @login_required
@@ -78,14 +78,14 @@ def _chosen_unit(request: HttpRequest, starts: list[Unit]) -> Unit | None:
 
 
 def _children(unit: Unit, day: date) -> list[Unit]:
-    return list(
-        Unit.objects.filter(
-            ancestor_links__ancestor=unit,
-            ancestor_links__depth=1,
-            ancestor_links__valid_from__lte=day,
-            ancestor_links__valid_to__gte=day,
-        ).order_by("name")
+    children = Unit.objects.filter(
+        ancestor_links__ancestor=unit,
+        ancestor_links__depth=1,
+        ancestor_links__valid_from__lte=day,
+        ancestor_links__valid_to__gte=day,
     )
+    # Vietnamese order (Đồng Văn after Bắc Mê, before Hoàng Su Phì), ignoring the kind word.
+    return sorted(children, key=lambda u: name_sort_key("", "", u.name_key))
 
 
 def _roster_rows(request: HttpRequest, unit: Unit, day: date) -> Any:
