@@ -6,6 +6,7 @@ import zipfile
 from collections.abc import Iterable
 from datetime import date
 
+from django.db.models import QuerySet
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -53,10 +54,14 @@ def file_name(certificate: Certificate) -> str:
     return f"{certificate.year}_{safe_number}_{certificate.code}.pdf"
 
 
-def register_xlsx(*, issuer: Issuer, year: int) -> bytes:
-    """The issue register of one issuer for one year, in number order."""
+def register_xlsx(
+    *, issuer: Issuer, year: int, certificates: QuerySet[Certificate] | None = None
+) -> bytes:
+    """The issue register of one issuer for one year, in number order (of `certificates`, the
+    caller's scope, when given)."""
     rows = (
-        Certificate.objects.filter(issuer=issuer, year=year)
+        (certificates if certificates is not None else Certificate.objects)
+        .filter(issuer=issuer, year=year)
         .select_related("superseded_by")
         .order_by("serial")
     )

@@ -41,6 +41,7 @@ def _filtered(request: HttpRequest) -> tuple:
         certificates = certificates.filter(
             Q(number__icontains=query)
             | Q(code__iexact=query)
+            | Q(holder_name__icontains=query)
             | Q(person__search_text__icontains=fold(query))
         )
     return certificates, params
@@ -199,7 +200,8 @@ def register(request: HttpRequest) -> HttpResponse:
     _managed(request)
     issuer = get_object_or_404(Issuer, pk=request.GET.get("issuer") or 0)
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else date.today().year
-    content = bulk.register_xlsx(issuer=issuer, year=year)
+    visible = Certificate.objects.visible_to(request.user)
+    content = bulk.register_xlsx(issuer=issuer, year=year, certificates=visible)
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

@@ -153,3 +153,16 @@ def test_it_shows_certificates_in_the_admin_without_delete(admin_client, closed)
         == 403
     )
     assert admin_client.get("/admin/certificates/issuer/").status_code == 200
+
+
+def test_it_limits_the_register_to_the_users_scope(client, tree, closed, party_issuer):
+    elsewhere = close_a_course(n=1, unit=tree.can_ty_new, code="nv-xa-khac")
+    user = UserFactory()
+    grant(user, tree.nghia_thuan, Grant.Role.ORGANISER)
+    client.force_login(user)
+    year = Certificate.objects.first().year
+    response = client.get("/giay-chung-nhan/so-cap/", {"issuer": party_issuer.pk, "year": year})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    names = {r[2] for r in rows[2:]}
+    assert names == {p.full_name for p in closed.people}
+    assert elsewhere.people[0].full_name not in names

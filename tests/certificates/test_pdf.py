@@ -108,3 +108,16 @@ def test_it_prints_the_legacy_name_and_place_for_a_backdated_issue(party_issuer)
     text = _text(old.pdf.open("rb").read())
     assert old.year == 2024 and old.issuer_name_printed == "Ban Dân vận Tỉnh ủy Hà Giang"
     assert "TỈNH ỦY HÀ GIANG" in text and "ngày 05 tháng 06 năm 2024" in text
+
+
+def test_it_prints_the_seal_image(party_issuer):
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGBA", (120, 60), (200, 0, 0, 128)).save(png, format="PNG")
+    party_issuer.seal_image.save("seal.png", ContentFile(png.getvalue()))
+    close_a_course(n=1)
+    page = PdfReader(Certificate.objects.get().pdf.open("rb")).pages[0]
+    images = page["/Resources"]["/XObject"]
+    assert len(images) == 1
