@@ -114,9 +114,11 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
 
 class TargetRuleSerializer(serializers.ModelSerializer):
-    role = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    role: "serializers.SlugRelatedField[Any]" = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     role_label = serializers.CharField(source="role.label", read_only=True)
-    programmes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    programmes: Any = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
         model = TargetRule
@@ -570,7 +572,7 @@ class TrainingRecordViewSet(
         upload = request.FILES.get("file")
         if upload is None:
             raise Refused("Chưa chọn tệp")
-        dry_run = str(request.data.get("dry_run", "")).lower() in ("1", "true", "on", "yes")
+        dry_run = str(request.POST.get("dry_run", "")).lower() in ("1", "true", "on", "yes")
         result = services.import_training_records(
             upload, filename=upload.name, user=request.user, dry_run=dry_run
         )

@@ -300,7 +300,9 @@ def invite_many(*, course: Course, people: Iterable[Person], by: Any = None) -> 
         free = locked.capacity - _seats_taken(locked)
         snapshots = _snapshots(people, timezone.localdate())
         inviter = by if getattr(by, "pk", None) else None
-        result, new, again = [], [], []
+        result: list[Enrollment] = []
+        new: list[Enrollment] = []
+        again: list[Enrollment] = []
         for person in people:
             enrollment = existing.get(person.pk)
             if enrollment and enrollment.status != Enrollment.Status.CANCELLED:

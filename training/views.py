@@ -72,8 +72,8 @@ def course_list(request: HttpRequest) -> HttpResponse:
         courses = courses.filter(programme__code=programme)
     if q:
         courses = courses.filter(Q(title__icontains=q) | Q(venue__icontains=q))
-    courses = seats(courses).order_by("-first_day", "-pk")
-    page = Paginator(courses, 50).get_page(request.GET.get("page"))
+    listing = seats(courses).order_by("-first_day", "-pk")  # type: ignore[misc]
+    page = Paginator(listing, 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "statuses": Course.Status.choices,
@@ -336,10 +336,11 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         except services.TrainingError as err:
             messages.error(request, str(err))
         return redirect("training:results", pk=course.pk)
-    for e in roster:
-        e.share = (Decimal(e.attended) / n_sessions) if n_sessions else Decimal(0)
-        e.would_pass = services.passes(
-            programme=course.programme, attended=e.attended, sessions=n_sessions, essay=e.essay_mark
+    for e in roster:  # annotated rows: `attended` comes from the query
+        attended: int = e.attended  # type: ignore[attr-defined]
+        e.share = (Decimal(attended) / n_sessions) if n_sessions else Decimal(0)  # type: ignore[attr-defined]
+        e.would_pass = services.passes(  # type: ignore[attr-defined]
+            programme=course.programme, attended=attended, sessions=n_sessions, essay=e.essay_mark
         )
     context = {
         "course": course,
