@@ -17,6 +17,7 @@ from training.models import Attendance, Course, Programme, Session
 from training.services import create_course, invite
 
 world = support.world
+catalogue = support.catalogue
 DAY = date(2026, 3, 10)
 FIRST_ROW = 7  # title rows 1–5, header on row 6
 

@@ -16,6 +16,7 @@ from training.planning import plan_courses, resolve_unit
 from training.services import TrainingError, add_sessions, create_course
 
 world = support.world
+catalogue = support.catalogue
 LEGACY_DAY = date(2025, 3, 3)
 NEW_DAY = date(2025, 9, 1)
 # A Monday in March 2026 with no holiday that week.

@@ -14,6 +14,7 @@ from training.models import Course, Enrollment, Programme, Target, TrainingRecor
 from training.services import create_course
 
 world = support.world
+catalogue = support.catalogue
 AS_OF = "2025-03-03"
 
 

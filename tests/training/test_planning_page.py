@@ -12,6 +12,7 @@ from tests.training.test_planning_support import World, fill_village
 from training.models import Course, Enrollment
 
 world = support.world
+catalogue = support.catalogue
 planner = support.planner
 URL = "/lop/lap-ke-hoach/"
 QUERY = {

@@ -3,6 +3,7 @@
 (A module of the planning tests rather than conftest.py, which the training core owns.)
 """
 
+import importlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -58,7 +59,7 @@ class World:
 
 
 @pytest.fixture
-def world(tree: Tree) -> World:
+def world(tree: Tree, catalogue: None) -> World:
     """The shared tree plus a second district (Yên Minh) and four villages."""
     K = Unit.Kind
     legacy = {"edition": Unit.Edition.LEGACY, "valid_to": date(2025, 6, 30)}
@@ -87,3 +88,17 @@ def planner(world: World):  # type: ignore[no-untyped-def]
     grant(user, world.tree.ha_giang, Grant.Role.ORGANISER)
     grant(user, world.tree.tuyen_quang, Grant.Role.ORGANISER)
     return user
+
+
+@pytest.fixture
+def catalogue(db: None) -> None:
+    """The seeded roles, programmes and targets, re-seeded when an earlier transactional test
+    flushed them (serialized rollback is not reliable after live-server tests)."""
+    from django.apps import apps
+
+    from people.models import Role
+
+    if Role.objects.exists():
+        return
+    for module in ("people.migrations.0003_seed_roles", "training.migrations.0002_seed_catalogue"):
+        importlib.import_module(module).seed(apps, None)

@@ -17,6 +17,7 @@ from training.services import create_course, invite, update_course
 from training.tasks import queue_invitations, send_notice
 
 world = support.world
+catalogue = support.catalogue
 
 
 def make_course(

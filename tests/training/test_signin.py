@@ -16,6 +16,7 @@ from training.models import Course, Enrollment, Programme, Session
 from training.services import cancel_enrollment, create_course, invite
 
 world = support.world
+catalogue = support.catalogue
 DAY = date(2026, 3, 10)
 # Deliberately unsorted, some typed decomposed (NFD) the way some keyboards send them.
 NAMES = [
