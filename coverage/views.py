@@ -547,6 +547,16 @@ def table_of(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
     return TABLE_HEADERS[1:], [cells[1:] for cells in table_rows(rows)]
 
 
+def without_empty_columns(
+    headers: list[str], body: list[list[str]]
+) -> tuple[list[str], list[list[str]]]:
+    """A list of boards has no village column, a list of vacancies no names: drop them."""
+    keep = [i for i in range(len(headers)) if any(row[i] for row in body)] or list(
+        range(len(headers))
+    )
+    return [headers[i] for i in keep], [[row[i] for i in keep] for row in body]
+
+
 @login_required
 def gap_list(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
@@ -555,7 +565,7 @@ def gap_list(request: HttpRequest) -> HttpResponse:
     if code not in TARGET_CODES or kind not in KINDS:
         raise Http404("Không có danh sách này")
     show_ids = can_see_citizen_ids(request.user)
-    headers, body = table_of(gap_rows(code, scope, kind, show_ids=show_ids))
+    headers, body = without_empty_columns(*table_of(gap_rows(code, scope, kind, show_ids=show_ids)))
     page = Paginator(body, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "scope": scope,
