@@ -11,14 +11,13 @@ from certificates.models import Issuer, IssuerName
 from certificates.services import issue_for_course
 from people.benchmarks import rolled_back
 from people.models import Level, Organisation, OrgKind, Person, Unit
+from training.models import Course, Enrollment, Programme, Session, TrainingRecord
 
 BULK = 1000
 
 
-def _course_with_completions(count: int) -> object:
+def _course_with_completions(count: int) -> Course:
     """A course with one session and `count` completed enrolments with their records."""
-    from training.models import Course, Enrollment, Programme, Session, TrainingRecord
-
     unit = Unit.objects.create(
         name="Xã Đo Hiệu Năng", level=Level.COMMUNE, kind=Unit.Kind.XA, edition=Unit.Edition.E2025
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from certificates.models import Certificate, Issuer, IssuerName, Layout
 from certificates.services import issue_for_course, reissue_certificate, revoke_certificate
 from people.models import Organisation
+from training.models import Course, Programme
 
 LAST_LEGACY_DAY = date(2025, 6, 30)
 REFORM = date(2025, 7, 1)
@@ -21,8 +22,6 @@ REVOKE_REASON = "Cấp nhầm: học viên vắng một buổi, kết quả đã
 
 
 def load(*, stdout: TextIO) -> None:
-    from training.models import Course, Programme
-
     layout, _ = Layout.objects.get_or_create(name="Mẫu mặc định A4 ngang")
     issuers = {PARTY_CODE: _party(layout), FRONT_CODE: _front(layout)}
     Programme.objects.filter(code__in=CERTIFYING).update(has_certificate=True)
@@ -43,7 +42,7 @@ def load(*, stdout: TextIO) -> None:
     )
 
 
-def _end(course: object) -> date:
+def _end(course: Course) -> date:
     last = course.sessions.order_by("-ends_at").first()
     return timezone.localdate(last.ends_at) if last else timezone.localdate()
 

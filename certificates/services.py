@@ -3,6 +3,7 @@
 import logging
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -14,6 +15,7 @@ from certificates.models import Certificate, Issuer, NumberCounter, Verification
 from certificates.pdf import render_certificate
 from config.dates import show
 from people.models import Person, Position
+from training.models import Course, Enrollment, Programme, TrainingRecord
 
 logger = logging.getLogger(__name__)
 
@@ -30,18 +32,18 @@ class Source:
     """What a certificate is issued for: a training record, an enrolment, or both."""
 
     person: Person
-    programme: object
-    course: object | None
-    enrollment: object | None
-    record: object | None
+    programme: Programme
+    course: Course | None
+    enrollment: Enrollment | None
+    record: TrainingRecord | None
 
 
 def issue_certificate(
     *,
-    record: object = None,
-    enrollment: object = None,
+    record: TrainingRecord | None = None,
+    enrollment: Enrollment | None = None,
     issuer: Issuer,
-    by: object = None,
+    by: Any = None,
     issued_on: date | None = None,
 ) -> Certificate:
     """Number, snapshot, render and store a certificate for a completed training. `issued_on`
@@ -56,12 +58,10 @@ def issue_certificate(
 
 
 def issue_for_course(
-    *, course: object, issuer: Issuer | None = None, issued_on: date | None = None
+    *, course: Course, issuer: Issuer | None = None, issued_on: date | None = None
 ) -> list[Certificate]:
     """Certificates for every completed enrolment of a course that has none yet (called by
     training.services.close_course after commit). Each certificate is its own transaction."""
-    from training.models import Enrollment
-
     if not course.programme.has_certificate:
         return []
     issuer = issuer or issuer_for_course(course)
@@ -87,7 +87,7 @@ def issue_for_course(
     ]
 
 
-def issuer_for_course(course: object) -> Issuer | None:
+def issuer_for_course(course: Course) -> Issuer | None:
     """The organiser's own issuing body if it has one, else the default issuer."""
     found = None
     if course.organiser_id:
@@ -95,7 +95,7 @@ def issuer_for_course(course: object) -> Issuer | None:
     return found or Issuer.objects.filter(is_default=True).first()
 
 
-def revoke_certificate(*, certificate: Certificate, reason: str, by: object) -> Certificate:
+def revoke_certificate(*, certificate: Certificate, reason: str, by: Any) -> Certificate:
     """Revoke (thu hồi) a valid certificate, keeping it and saying why."""
     reason = (reason or "").strip()
     if not reason:
@@ -112,7 +112,7 @@ def revoke_certificate(*, certificate: Certificate, reason: str, by: object) -> 
     return locked
 
 
-def reissue_certificate(*, certificate: Certificate, by: object = None) -> Certificate:
+def reissue_certificate(*, certificate: Certificate, by: Any = None) -> Certificate:
     """Issue a new certificate (new number, current data) that supersedes a valid one."""
     if certificate.training_record_id is None and certificate.enrollment_id is None:
         raise CertificateError("Không xác định được kết quả tập huấn để cấp lại.")
@@ -130,26 +130,29 @@ def reissue_certificate(*, certificate: Certificate, by: object = None) -> Certi
     return new
 
 
-def _source(*, record: object, enrollment: object) -> Source:
-    from training.models import Enrollment, TrainingRecord
-
-    if record is None and enrollment is None:
-        raise CertificateError("Cần có kết quả tập huấn hoặc lượt học để cấp giấy chứng nhận.")
+def _source(*, record: TrainingRecord | None, enrollment: Enrollment | None) -> Source:
+    if enrollment is None:
+        if record is None:
+            raise CertificateError("Cần có kết quả tập huấn hoặc lượt học để cấp giấy chứng nhận.")
+        linked = record.enrollment if record.enrollment_id else None
+        return _certifying(Source(record.person, record.programme, record.course, linked, record))
     if record is None:
         record = TrainingRecord.objects.filter(enrollment=enrollment).first()
-    if enrollment is None and record.enrollment_id:
-        enrollment = record.enrollment
-    if record is None and enrollment.status != Enrollment.Status.COMPLETED:
-        raise CertificateError(f"{enrollment.person} chưa hoàn thành lớp học.")
-    programme = enrollment.course.programme if enrollment is not None else record.programme
-    if not programme.has_certificate:
-        raise CertificateError(f"Chương trình «{programme.title}» không cấp giấy chứng nhận.")
-    course = enrollment.course if enrollment is not None else record.course
-    person = enrollment.person if enrollment is not None else record.person
-    return Source(person, programme, course, enrollment, record)
+        if record is None and enrollment.status != Enrollment.Status.COMPLETED:
+            raise CertificateError(f"{enrollment.person} chưa hoàn thành lớp học.")
+    course = enrollment.course
+    return _certifying(Source(enrollment.person, course.programme, course, enrollment, record))
 
 
-def _issue(*, source: Source, issuer: Issuer, by: object, day: date | None = None) -> Certificate:
+def _certifying(source: Source) -> Source:
+    if not source.programme.has_certificate:
+        raise CertificateError(
+            f"Chương trình «{source.programme.title}» không cấp giấy chứng nhận."
+        )
+    return source
+
+
+def _issue(*, source: Source, issuer: Issuer, by: Any, day: date | None = None) -> Certificate:
     _refuse_duplicate(source)
     today = day or timezone.localdate()
     serial = _next_serial(issuer, today.year)
@@ -245,7 +248,7 @@ def _course_dates(source: Source) -> str:
         span = getattr(source.course, "_session_span", None)
         if span is None:
             span = source.course.sessions.aggregate(first=Min("starts_at"), last=Max("ends_at"))
-            source.course._session_span = span  # same course, same dates, for a whole batch
+            source.course._session_span = span  # type: ignore[attr-defined]  # once per batch
         if span["first"]:
             first = timezone.localdate(span["first"])
             last = timezone.localdate(span["last"])

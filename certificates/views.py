@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +19,7 @@ from config.dates import parse_date
 from people.access import has_role
 from people.models import Grant
 from people.text import fold
+from training.models import Course, TrainingRecord
 
 MANAGERS = (Grant.Role.ADMINISTRATOR, Grant.Role.COMMISSION, Grant.Role.ORGANISER)
 
@@ -49,8 +50,6 @@ def _filtered(request: HttpRequest) -> tuple:
 
 @login_required
 def certificate_list(request: HttpRequest) -> HttpResponse:
-    from training.models import Course
-
     certificates, params = _filtered(request)
     page = Paginator(certificates, 50).get_page(params.get("page"))
     courses = Course.objects.visible_to(request.user).filter(
@@ -72,10 +71,8 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _pending_records(request: HttpRequest) -> object:
+def _pending_records(request: HttpRequest) -> QuerySet[TrainingRecord]:
     """Training records of certifying programmes that have no valid certificate yet."""
-    from training.models import TrainingRecord
-
     issued = Certificate.objects.filter(
         status=Certificate.Status.VALID, training_record__isnull=False
     )
@@ -119,8 +116,6 @@ def certificate_pdf(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def certificate_issue(request: HttpRequest) -> HttpResponse:
     """Issue by hand for a training record (from a course, an import or entered by hand)."""
-    from training.models import TrainingRecord
-
     _managed(request)
     record = get_object_or_404(
         TrainingRecord.objects.visible_to(request.user), pk=request.POST.get("record") or 0
@@ -165,8 +160,6 @@ def certificate_reissue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _course_certificates(request: HttpRequest, course_id: int) -> list[Certificate]:
-    from training.models import Course
-
     course = get_object_or_404(Course.objects.visible_to(request.user), pk=course_id)
     found = list(
         Certificate.objects.filter(course=course, status=Certificate.Status.VALID)
