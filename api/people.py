@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import fields as dataclass_fields
 from typing import Any, cast
 
-from django.db.models import Case, DateField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, DateField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -108,14 +108,17 @@ class CatalogueAdministrators(RegistryWriters):
         return request.method in SAFE or has_role(user, Grant.Role.ADMINISTRATOR)
 
 
+def writable(user: Any, unit_ids: "QuerySet | list[int | None]") -> bool:
+    """Does any of `unit_ids` lie inside a unit the user was granted as clerk or administrator?"""
+    if is_unrestricted(user):
+        return True
+    granted = Grant.objects.filter(user_id=user.pk, role__in=WRITERS).values("unit_id")
+    return UnitAncestry.objects.filter(ancestor__in=granted, descendant_id__in=unit_ids).exists()
+
+
 def require_writable(user: Any, unit_id: int | None) -> None:
     """403 unless `unit_id` lies inside a unit the user was granted as clerk or administrator."""
-    if is_unrestricted(user):
-        return
-    granted = Grant.objects.filter(user_id=user.pk, role__in=WRITERS).values("unit_id")
-    if unit_id is None or not (
-        UnitAncestry.objects.filter(ancestor__in=granted, descendant_id=unit_id).exists()
-    ):
+    if not writable(user, [unit_id]):
         raise PermissionDenied("Đơn vị này nằm ngoài phạm vi bạn được phân quyền")
 
 
@@ -261,19 +264,10 @@ class PersonViewSet(RegistryViewSet):
 
     def _require_writable_person(self, person: Person) -> None:
         """A clerk may change a person registered or serving inside their units."""
-        user = self.request.user
-        if is_unrestricted(user):
-            return
-        units = {person.home_unit_id} | set(
-            person.positions.values_list("organisation__unit_id", flat=True)
-        )
-        for unit_id in units - {None}:
-            try:
-                require_writable(user, unit_id)
-                return
-            except PermissionDenied:
-                continue
-        raise PermissionDenied("Người này nằm ngoài phạm vi bạn được phân quyền")
+        serving = Position.objects.filter(person=person).values("organisation__unit_id")
+        units = Unit.objects.filter(Q(pk=person.home_unit_id) | Q(pk__in=serving)).values("pk")
+        if not writable(self.request.user, units):
+            raise PermissionDenied("Người này nằm ngoài phạm vi bạn được phân quyền")
 
 
 PERSON_FIELDS = [f.name for f in dataclass_fields(services.PersonData)]

@@ -134,7 +134,7 @@ class OrganisationFilter(DatedFilterSet):
 
 
 class PersonFilter(DatedFilterSet):
-    as_of = DayFilter(method="filter_nothing", help_text="Ngày dùng cho bộ lọc unit")
+    as_of = DayFilter(method="filter_day_only", help_text="Ngày dùng cho bộ lọc unit")
     search = filters.CharFilter(method="filter_search", help_text="Họ và tên, không phân biệt dấu")
     citizen_id = filters.CharFilter(
         method="filter_citizen_id",
@@ -149,7 +149,8 @@ class PersonFilter(DatedFilterSet):
         model = Person
         fields = ["as_of", "search", "citizen_id", "unit"]
 
-    def filter_nothing(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
+    def filter_day_only(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
+        """People have no dates of their own: `as_of` only dates the `unit` filter."""
         return queryset
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -340,6 +340,19 @@ def test_it_updates_a_person_without_erasing_known_values(registry, clerk):
     assert registry.secretary.citizen_id == ID_WOMAN_1985
 
 
+def test_it_lets_a_clerk_write_only_where_they_are_clerk(tree, registry):
+    user = UserFactory()
+    user.grants.create(unit=tree.ha_giang, role="commission")
+    user.grants.create(unit=tree.quan_ba, role="clerk")
+    client = APIClient()
+    client.force_login(user)
+    far = client.patch(f"{PEOPLE}{registry.far_secretary.pk}/", {"phone": "0900"}, format="json")
+    assert far.status_code == 403
+    near = client.patch(f"{PEOPLE}{registry.secretary.pk}/", {"phone": "0900"}, format="json")
+    assert near.status_code == 200
+    assert Person.objects.get(pk=registry.far_secretary.pk).phone == ""
+
+
 def test_it_refuses_writes_from_the_commission_and_organisers(
     tree, registry, commission, organiser
 ):
