@@ -65,7 +65,8 @@ class InviteGapsView(APIView):
             raise PermissionDenied("Chỉ đơn vị tổ chức hoặc quản trị mới được mời học viên")
         course = get_object_or_404(Course.objects.visible_to(request.user), pk=pk)
         try:
-            on = parse_date(request.data["as_of"]) if request.data.get("as_of") else None
+            body = request.data if isinstance(request.data, dict) else {}
+            on = parse_date(body["as_of"]) if body.get("as_of") else None
             result = invite_gaps(course=course, on=on or timezone.localdate(), by=request.user)
         except (TrainingError, ValueError) as e:
             raise ValidationError({"detail": str(e)}) from e

@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.core.files import File
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -30,7 +31,7 @@ MARKS = {
     "vang": Attendance.Status.ABSENT,
     "vang co phep": Attendance.Status.EXCUSED,
 }
-WORDS = {
+WORDS: dict[str, str] = {
     Attendance.Status.PRESENT: "Có mặt",
     Attendance.Status.LATE: "Muộn",
     Attendance.Status.ABSENT: "Vắng",
@@ -133,7 +134,7 @@ def _session_problem(rows: list[tuple[Any, ...]], header: int, session: Session)
     return None
 
 
-def _read(path_or_file: IO[bytes] | bytes) -> list[tuple[Any, ...]]:
+def _read(path_or_file: File | IO[bytes] | bytes) -> list[tuple[Any, ...]]:
     data = path_or_file if isinstance(path_or_file, bytes) else path_or_file.read()
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -189,7 +190,9 @@ def _check_row(
     return None, pk, status
 
 
-def import_attendance(*, session: Session, file: IO[bytes] | bytes, by: Any = None) -> ImportResult:
+def import_attendance(
+    *, session: Session, file: File | IO[bytes] | bytes, by: Any = None
+) -> ImportResult:
     """Read the marks of `file` and record them all, or none when any row is wrong."""
     marks, errors = parse_marks(session, _read(file))
     if errors:

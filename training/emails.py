@@ -8,12 +8,12 @@ from training.calendar import TZ, WEEKDAY_NAMES
 from training.ics import sessions_calendar
 from training.models import Course, Enrollment, Notice
 
-SUBJECTS = {
+SUBJECTS: dict[str, str] = {
     Notice.Kind.INVITATION: "Giấy mời tham dự: {title}",
     Notice.Kind.WAITLIST: "Danh sách chờ: {title}",
     Notice.Kind.REMINDER: "Nhắc lịch học: {title}",
 }
-OPENINGS = {
+OPENINGS: dict[str, str] = {
     Notice.Kind.INVITATION: "{organiser} trân trọng kính mời đồng chí tham dự {title}.",
     Notice.Kind.WAITLIST: (
         "Lớp {title} đã đủ chỗ; đồng chí đang ở danh sách chờ. Khi có chỗ, chúng tôi sẽ gửi "

@@ -62,7 +62,9 @@ class PlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         targets = Target.objects.order_by("code", "valid_from")
         choices = {t.code: f"{t.code} — {t.title[:70]}" for t in targets}
-        self.fields["target"].choices = list(choices.items())
+        field = self.fields["target"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = list(choices.items())
 
     def plan(self, user: Any) -> Plan:
         """The proposal for the cleaned data, for a unit `user` may see."""
@@ -222,9 +224,10 @@ def attendance_upload(request: HttpRequest, session_id: int) -> HttpResponse:
     _check_planner(request)
     session = _session(request, session_id)
     context: dict[str, Any] = {"session": session, "errors": []}
-    if request.method == "POST" and request.FILES.get("file"):
+    upload = request.FILES.get("file")
+    if request.method == "POST" and upload:
         try:
-            result = import_attendance(session=session, file=request.FILES["file"], by=request.user)
+            result = import_attendance(session=session, file=upload, by=request.user)
         except AttendanceImportError as e:
             context["errors"] = e.errors
         except TrainingError as e:

@@ -8,6 +8,7 @@ replayed queue, two workers, `send_reminders` run twice a day) sends one e-mail.
 
 from collections.abc import Iterable
 from datetime import date, time, timedelta
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet
@@ -64,7 +65,7 @@ def queue_invitations(enrollments: Iterable[Enrollment]) -> int:
     transaction commits; returns how many were queued."""
     jobs = [(e.pk, kind) for e in enrollments if (kind := kind_for(e))]
     for pk, kind in jobs:
-        transaction.on_commit(lambda pk=pk, kind=kind: send_notice.enqueue(pk, str(kind)))
+        transaction.on_commit(partial(send_notice.enqueue, pk, str(kind)))
     return len(jobs)
 
 
