@@ -40,6 +40,17 @@ RECORD_KEEPERS = (*ORGANISERS, Grant.Role.CLERK)
 SAFE = permissions.SAFE_METHODS
 
 
+UPLOAD = {
+    "multipart/form-data": {
+        "type": "object",
+        "properties": {
+            "file": {"type": "string", "format": "binary"},
+            "dry_run": {"type": "boolean"},
+        },
+    }
+}
+
+
 class Refused(APIException):
     status_code = status.HTTP_400_BAD_REQUEST
     default_detail = "Yêu cầu không hợp lệ"
@@ -330,6 +341,29 @@ class CourseViewSet(
         body = {"sessions": SessionSerializer(made.sessions, many=True).data}
         return Response(body | {"warnings": made.warnings}, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=UPLOAD)
+    @action(detail=True, methods=["post"], url_path="invite-file", parser_classes=[MultiPartParser])
+    def invite_file(self, request: Request, pk: str) -> Response:
+        """Invite everyone on an .xlsx/.csv list (Số CCCD, or Họ và tên + Ngày sinh); all or
+        nothing, errors name row and column."""
+        from training.invitations_import import invite_from_file
+
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise Refused("Chưa chọn tệp")
+        result = invite_from_file(
+            course=self.get_object(), file=upload, filename=upload.name, user=request.user
+        )
+        body = {
+            "invited": result.invited,
+            "waitlisted": result.waitlisted,
+            "already": result.already,
+            "errors": [
+                {"row": e.row, "column": e.column, "reason": e.reason} for e in result.errors
+            ],
+        }
+        return Response(body, status=status.HTTP_400_BAD_REQUEST if result.errors else 200)
+
     @extend_schema(responses={(200, "text/calendar"): str})
     @action(
         detail=True,
@@ -562,10 +596,7 @@ class TrainingRecordViewSet(
             record = services.create_record(source=TrainingRecord.Source.MANUAL, **data)
         return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        request={"multipart/form-data": {"type": "object", "properties": {
-            "file": {"type": "string", "format": "binary"}, "dry_run": {"type": "boolean"}}}},
-    )  # fmt: skip
+    @extend_schema(request=UPLOAD)
     @action(detail=False, methods=["post"], url_path="import")
     def import_file(self, request: Request) -> Response:
         """Historical records from .xlsx/.csv, all or nothing; errors name row and column."""

@@ -66,7 +66,7 @@ class RecordsImportResult:
         return f"Kết quả tập huấn: {self.created} thêm mới, {self.unchanged} đã có (bỏ qua)."
 
 
-def _text(value: Any) -> str:
+def text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -76,8 +76,8 @@ def _text(value: Any) -> str:
     return clean(str(value))
 
 
-def _date(value: Any, row: int, column: str, problems: list[Problem]) -> date | None:
-    if value is None or _text(value) == "":
+def cell_date(value: Any, row: int, column: str, problems: list[Problem]) -> date | None:
+    if value is None or text(value) == "":
         return None
     try:
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -85,26 +85,25 @@ def _date(value: Any, row: int, column: str, problems: list[Problem]) -> date | 
 
             day = from_excel(value)
             return day.date() if isinstance(day, datetime) else day
-        return parse_date(value if isinstance(value, date) else _text(value))
+        return parse_date(value if isinstance(value, date) else text(value))
     except (ValueError, TypeError, OverflowError):
-        problems.append(Problem(row, column, f"«{_text(value)}» không phải là ngày hợp lệ"))
+        problems.append(Problem(row, column, f"«{text(value)}» không phải là ngày hợp lệ"))
         return None
 
 
-def _find_header(table: Any) -> tuple[int, dict[str, int]]:
+def find_header(table: Any, needed: tuple[str, ...], message: str) -> tuple[int, dict[str, int]]:
+    """The header row (below any title rows) with every `needed` column, and header → index."""
     for number, values in table:
         found: dict[str, int] = {}
         for index, value in enumerate(values):
-            column = HEADER_KEYS.get(match_key(_text(value)))
+            column = HEADER_KEYS.get(match_key(text(value)))
             if column and column not in found:
                 found[column] = index
-        if PROG in found and DONE in found:
+        if all(c in found for c in needed):
             return number, found
         if number >= HEADER_SEARCH_ROWS:
             break
-    raise PeopleError(
-        "Không tìm thấy dòng tiêu đề (cần các cột «Mã chương trình», «Ngày hoàn thành»)"
-    )
+    raise PeopleError(message)
 
 
 def _missing(header_row: int, columns: dict[str, int]) -> list[Problem]:
@@ -121,23 +120,23 @@ def _missing(header_row: int, columns: dict[str, int]) -> list[Problem]:
 def _parse_row(number: int, cells: dict[str, Any], problems: list[Problem]) -> Row:
     row = Row(
         row=number,
-        citizen_id=ids.normalise(_text(cells.get(CID))),
-        full_name=_text(cells.get(FULL)),
-        birth_date=_date(cells.get(BIRTH), number, BIRTH, problems),
-        programme_code=_text(cells.get(PROG)).lower(),
-        completed_on=_date(cells.get(DONE), number, DONE, problems),
-        organiser_name=_text(cells.get(ORG)),
-        certificate_number=_text(cells.get(CERT)),
-        note=_text(cells.get(NOTE)),
+        citizen_id=ids.normalise(text(cells.get(CID))),
+        full_name=text(cells.get(FULL)),
+        birth_date=cell_date(cells.get(BIRTH), number, BIRTH, problems),
+        programme_code=text(cells.get(PROG)).lower(),
+        completed_on=cell_date(cells.get(DONE), number, DONE, problems),
+        organiser_name=text(cells.get(ORG)),
+        certificate_number=text(cells.get(CERT)),
+        note=text(cells.get(NOTE)),
     )
     if row.citizen_id and not (len(row.citizen_id) in (9, 12) and row.citizen_id.isdigit()):
         problems.append(Problem(number, CID, "Số CCCD phải gồm 12 chữ số (hoặc CMND 9 chữ số)"))
         row.citizen_id, row.full_name = "", ""  # reported once; do not look it up
-    elif not row.citizen_id and (not row.full_name or _text(cells.get(BIRTH)) == ""):
+    elif not row.citizen_id and (not row.full_name or text(cells.get(BIRTH)) == ""):
         problems.append(Problem(number, CID, "thiếu Số CCCD, hoặc Họ và tên và Ngày sinh"))
     if not row.programme_code:
         problems.append(Problem(number, PROG, "thiếu mã chương trình"))
-    if row.completed_on is None and _text(cells.get(DONE)) == "":
+    if row.completed_on is None and text(cells.get(DONE)) == "":
         problems.append(Problem(number, DONE, "thiếu ngày hoàn thành"))
     elif row.completed_on and row.completed_on > timezone.localdate():
         problems.append(Problem(number, DONE, f"ngày {show(row.completed_on)} ở tương lai"))
@@ -148,12 +147,16 @@ def _parse_row(number: int, cells: dict[str, Any], problems: list[Problem]) -> R
 
 def parse_records(content: bytes, filename: str) -> tuple[list[Row], list[Problem]]:
     table = read_table(content, filename)
-    header_row, columns = _find_header(table)
+    header_row, columns = find_header(
+        table,
+        (PROG, DONE),
+        "Không tìm thấy dòng tiêu đề (cần các cột «Mã chương trình», «Ngày hoàn thành»)",
+    )
     problems = _missing(header_row, columns)
     rows = []
     for number, values in table:
         cells = {c: values[i] if i < len(values) else None for c, i in columns.items()}
-        if all(_text(v) == "" for v in cells.values()):
+        if all(text(v) == "" for v in cells.values()):
             continue
         rows.append(_parse_row(number, cells, problems))
     return rows, problems
@@ -162,17 +165,23 @@ def parse_records(content: bytes, filename: str) -> tuple[list[Row], list[Proble
 def _resolve(rows: list[Row], problems: list[Problem], user: Any) -> None:
     """Find each row's person and programme in bulk; name problems per row."""
     programmes = {p.code: p for p in Programme.objects.all()}
-    people = Person.objects.all()
-    if user is not None and not is_unrestricted(user):
-        people = Person.objects.visible_to(user)
-    by_id = _people_by_id(people, rows)
-    by_name = _people_by_name(people, rows)
     for row in rows:
         row.programme = programmes.get(row.programme_code)
         if row.programme_code and row.programme is None:
             problems.append(
                 Problem(row.row, PROG, f"không có chương trình mã «{row.programme_code}»")
             )
+    resolve_people(rows, problems, user)
+
+
+def resolve_people(rows: list[Row], problems: list[Problem], user: Any) -> None:
+    """Each row's person among those `user` may see, by citizen ID or name and birth date."""
+    people = Person.objects.all()
+    if user is not None and not is_unrestricted(user):
+        people = Person.objects.visible_to(user)
+    by_id = _people_by_id(people, rows)
+    by_name = _people_by_name(people, rows)
+    for row in rows:
         _resolve_person(row, by_id, by_name, problems)
 
 
@@ -257,7 +266,7 @@ def _new_records(rows: list[Row]) -> tuple[list[TrainingRecord], int]:
     return new, len(ready) - len(new)
 
 
-def _content(file: Any, filename: str | None) -> tuple[bytes, str]:
+def read_content(file: Any, filename: str | None) -> tuple[bytes, str]:
     if isinstance(file, bytes):
         return file, filename or "records.xlsx"
     if isinstance(file, str | Path):
@@ -269,7 +278,7 @@ def run_import(
     file: Any, *, filename: str | None = None, user: Any = None, dry_run: bool = False
 ) -> RecordsImportResult:
     """Check every row; write all records in one transaction only when no row has a problem."""
-    content, name = _content(file, filename)
+    content, name = read_content(file, filename)
     try:
         rows, problems = parse_records(content, name)
     except PeopleError as e:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("lop/<int:pk>/", views.course_detail, name="course_detail"),
     path("lop/<int:pk>/sua/", views.course_edit, name="course_edit"),
     path("lop/<int:pk>/moi/", views.invite_person, name="invite"),
+    path("lop/<int:pk>/moi-theo-danh-sach/", views.invite_file, name="invite_file"),
     path("lop/<int:pk>/buoi-hoc/", views.add_session, name="add_session"),
     path(
         "lop/<int:pk>/hoc-vien/<int:enrollment_pk>/<str:verb>/",

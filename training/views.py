@@ -227,6 +227,27 @@ def invite_person(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organisers_only
 @require_POST
+def invite_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """Invite everyone on an uploaded list; nobody when a row has a problem."""
+    from training.invitations_import import invite_from_file
+
+    course = visible_course(request, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Chưa chọn tệp danh sách mời (.xlsx hoặc .csv)")
+        return _back(course)
+    result = invite_from_file(course=course, file=upload, filename=upload.name, user=request.user)
+    if result.errors:
+        messages.error(request, f"{len(result.errors)} lỗi, chưa mời ai:")
+        for problem in result.errors[:30]:
+            messages.error(request, str(problem))
+    else:
+        messages.success(request, result.summary())
+    return _back(course)
+
+
+@organisers_only
+@require_POST
 def enrollment_action(request: HttpRequest, pk: int, enrollment_pk: int, verb: str) -> HttpResponse:
     course = visible_course(request, pk)
     enrollment = get_object_or_404(course.enrollments.select_related("person"), pk=enrollment_pk)
