@@ -277,3 +277,53 @@ def test_it_refuses_bad_numbers_and_unknown_targets(world: World) -> None:
         run("--target", "nq99", "--capacity", "5", *base)
     with pytest.raises(CommandError, match="không gắn với chương trình"):
         run("--target", "nq33-teams", "--capacity", "5", *base)
+
+
+def test_it_plans_one_course_per_programme_for_board_targets(world: World) -> None:
+    both = person("Mùa A Chử")
+    hold(both, "inspection_board_member", world.tree.thanh_van)
+    hold(both, "investment_board_member", world.tree.thanh_van)
+    hold(person("Ly Thị Dua"), "inspection_board_head", world.tree.thanh_van)
+    target = Target.objects.current("nq33-boards", on=LEGACY_DAY)
+
+    proposal = plan_courses(
+        target=target,
+        unit=world.tree.thanh_van,
+        as_of=LEGACY_DAY,
+        start=START,
+        capacity=30,
+        days=1,
+    )
+
+    by_programme = {c.programme.code: names(c) for c in proposal.courses}
+    assert by_programme == {"nv-gsdtcd": ["Mùa A Chử"], "nv-ttnd": ["Mùa A Chử", "Ly Thị Dua"]}
+    # Same venue, two courses: not on the same day.
+    assert proposal.courses[0].days != proposal.courses[1].days
+
+
+def test_it_groups_holders_above_communes_at_their_own_unit(world: World) -> None:
+    from people.services import appoint, find_or_create_organisation
+    from tests.factories import role
+
+    agency = find_or_create_organisation(unit=world.tree.quan_ba, kind="party_committee")
+    appoint(
+        person=person("Phạm Văn Hải"),
+        role=role("mobilization_adviser"),
+        organisation=agency,
+        start=date(2024, 1, 1),
+    )
+    target = Target.objects.current("nq33-agency", on=LEGACY_DAY)
+
+    proposal = plan_courses(
+        target=target,
+        unit=world.tree.ha_giang,
+        as_of=LEGACY_DAY,
+        start=START,
+        capacity=30,
+        days=1,
+    )
+
+    (course,) = proposal.courses
+    assert course.venue_unit == world.tree.quan_ba
+    assert course.invitees[0].unit == "Huyện Quản Bạ"
+    assert course.programme.code == "dv-cq"
