@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from coverage.models import FrozenReport, Indicator, IndicatorValue
@@ -28,14 +27,12 @@ FREEZERS = (Grant.Role.COMMISSION, Grant.Role.ADMINISTRATOR)
 TARGET_CODES = ("nq33-agency", "nq33-front", "nq33-village", "nq33-boards", "nq33-teams")
 
 
-def _check_may_see(user: AbstractBaseUser, unit: Unit) -> None:
+def _check_may_see(user: Any, unit: Unit) -> None:
     if not can_see_unit(user, unit):
         raise CoverageError(f"Bạn không có quyền với đơn vị {unit.name}")
 
 
-def freeze_report(
-    *, target_code: str, unit: Unit, on: date, by: AbstractBaseUser, note: str
-) -> FrozenReport:
+def freeze_report(*, target_code: str, unit: Unit, on: date, by: Any, note: str) -> FrozenReport:
     """Keep the report of `target_code` for `unit` on `on` exactly as it is now (as it was sent)."""
     from coverage.report import coverage_report
 
@@ -76,7 +73,7 @@ def record_indicator_value(
     quarter: int | None,
     value: Decimal,
     source: str,
-    by: AbstractBaseUser,
+    by: Any,
 ) -> IndicatorValue:
     """Enter (or correct) one indicator figure for a unit and a period."""
     _check_may_see(by, unit)
@@ -172,7 +169,7 @@ def _indicator(text: str, catalogue: dict[str, Indicator]) -> Indicator:
     return found
 
 
-def _unit(code: str, name: str, day: date, user: AbstractBaseUser) -> Unit:
+def _unit(code: str, name: str, day: date, user: Any) -> Unit:
     units = Unit.objects.active_on(day).exclude(level=Level.VILLAGE)
     if code:
         candidates = list(units.filter(code__in={code, code.zfill(5)}))
@@ -230,10 +227,11 @@ def _read_rows(file: IO[bytes]) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in book.worksheets[0].iter_rows(values_only=True)]
 
 
-def _parse_all(rows: list[tuple[Any, ...]], user: AbstractBaseUser) -> tuple[list[_Row], list]:
+def _parse_all(rows: list[tuple[Any, ...]], user: Any) -> tuple[list[_Row], list]:
     header, cols = _find_header(rows)
     ctx = {"catalogue": _catalogue(), "user": user}
-    parsed, errors, seen = [], [], {}
+    parsed, errors = [], []
+    seen: dict[tuple[Any, ...], int] = {}
     for i, cells in enumerate(rows[header + 1 :], start=header + 2):
         if not any(_text(c) for c in cells):
             continue
@@ -250,7 +248,7 @@ def _parse_all(rows: list[tuple[Any, ...]], user: AbstractBaseUser) -> tuple[lis
     return parsed, errors
 
 
-def import_indicator_values(*, file: IO[bytes], by: AbstractBaseUser) -> int:
+def import_indicator_values(*, file: IO[bytes] | Any, by: Any) -> int:
     """Every row of the sheet, or none: errors name the row as Excel shows it."""
     parsed, errors = _parse_all(_read_rows(file), by)
     if errors:

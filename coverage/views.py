@@ -68,7 +68,7 @@ class Scope:
     notices: list[str] = field(default_factory=list)
 
     def query(self, **extra: Any) -> str:
-        params = {"unit": self.unit.pk, "as_of": show(self.on)}
+        params: dict[str, Any] = {"unit": self.unit.pk, "as_of": show(self.on)}
         if self.area_of:
             params["area_of"] = self.area_of.pk
         params.update({k: v for k, v in extra.items() if v is not None})
@@ -754,8 +754,8 @@ def _indicator_form_values(request: HttpRequest) -> dict[str, Any]:
 
     post = request.POST
     try:
-        indicator = Indicator.objects.get(pk=post.get("indicator"))
-        unit = Unit.objects.get(pk=post.get("unit"))
+        indicator = Indicator.objects.get(pk=post.get("indicator") or 0)
+        unit = Unit.objects.get(pk=post.get("unit") or 0)
         year = int(post.get("year", ""))
         quarter = int(post["quarter"]) if post.get("quarter") else None
         value = Decimal(post.get("value", "").replace(",", ".").replace("%", "").strip())
