@@ -399,7 +399,9 @@ class Planner:
         self.result.errors = sorted(
             set(self.problems), key=lambda p: (p.row, _column_order(p.column), p.reason)
         )
-        self.result.villages = [(v.name, v.commune.name) for v in self._distinct_villages()]
+        self.result.villages = [
+            (village_kind(v.name)[1], v.commune.name) for v in self._distinct_villages()
+        ]
         self.result.people_created = len({id(p) for p in self.new_people.values()})
         self.result.people_updated = len(self.person_updates)
         return self.result

@@ -104,7 +104,7 @@ def test_it_imports_a_real_workbook_with_title_row_dates_nfd_and_number_ids(tree
     result = run(xlsx(rows))
     assert result.errors == []
     assert (result.created, result.people_created, result.written) == (4, 2, True)
-    assert result.villages == [("Nà Mạ", "Xã Thanh Vân")]
+    assert result.villages == [("Thôn Nà Mạ", "Xã Thanh Vân")]
     village = Unit.objects.get(level=Level.VILLAGE, name="Thôn Nà Mạ")
     assert parent_on(village, date(2024, 1, 1)) == tree.thanh_van
     person = Person.objects.get(citizen_id=MAI_ID)
