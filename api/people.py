@@ -50,6 +50,7 @@ from people.models import (
 )
 
 WRITERS = (Grant.Role.ADMINISTRATOR, Grant.Role.CLERK)
+SAFE = permissions.SAFE_METHODS
 
 
 def _as_of(meaning: str) -> OpenApiParameter:
@@ -60,7 +61,6 @@ def _as_of(meaning: str) -> OpenApiParameter:
     )
 
 
-SAFE = permissions.SAFE_METHODS
 # Top-down: provinces first, villages last (the level codes do not sort that way).
 LEVEL_RANK = Case(
     *(When(level=level, then=Value(rank)) for rank, level in enumerate(services.LEVEL_ORDER)),
@@ -88,24 +88,19 @@ class RegistryWriters(permissions.BasePermission):
     """Every signed-in user reads; only clerks and administrators write."""
 
     message = "Chỉ cán bộ nhập liệu và quản trị viên được thay đổi dữ liệu"
+    writer_roles: tuple[str, ...] = WRITERS
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        user = request.user
-        if not user.is_authenticated:
+        if not request.user.is_authenticated:
             return False
-        return request.method in SAFE or has_role(user, *WRITERS)
+        return request.method in SAFE or has_role(request.user, *self.writer_roles)
 
 
 class CatalogueAdministrators(RegistryWriters):
     """Every signed-in user reads the role catalogue; only administrators change it."""
 
     message = "Chỉ quản trị viên được sửa danh mục chức danh"
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        user = request.user
-        if not user.is_authenticated:
-            return False
-        return request.method in SAFE or has_role(user, Grant.Role.ADMINISTRATOR)
+    writer_roles = (Grant.Role.ADMINISTRATOR,)
 
 
 def writable(user: Any, unit_ids: "QuerySet | list[int | None]") -> bool:
@@ -241,8 +236,8 @@ class PersonViewSet(RegistryViewSet):
     def perform_create(self, serializer: BaseSerializer) -> None:
         data = dict(serializer.validated_data)
         home_unit = data.pop("home_unit", None)
-        if not is_unrestricted(self.request.user):
-            require_writable(self.request.user, home_unit.pk if home_unit else None)
+        # Without a home unit inside the caller's units, the new person would be out of sight.
+        require_writable(self.request.user, home_unit.pk if home_unit else None)
         with refusals():
             serializer.instance = services.save_person(_person_data(data), home_unit=home_unit)
 
