@@ -231,7 +231,9 @@ class UnitAdmin(RegistryAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        services.rebuild_ancestry([form.instance])  # placements or dates may have changed
+        moved = {"valid_from", "valid_to"} & set(form.changed_data)
+        if moved or any(formset.has_changed() for formset in formsets):
+            services.rebuild_ancestry([form.instance])  # the closure table follows the tree
 
 
 @admin.register(UnitPlacement)

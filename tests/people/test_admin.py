@@ -328,3 +328,19 @@ def test_it_lets_only_administrators_edit_the_role_catalogue(tree, clerk):
     client = Client()
     client.force_login(admin_user)
     assert 'name="_save"' in _rows(client.get(f"/admin/people/role/{front.pk}/change/"))
+
+
+def test_it_rebuilds_the_tree_when_a_unit_gets_a_parent_inline(tree, admin_client):
+    village = make_unit(name="Thôn Lẻ", level=Level.VILLAGE, kind=Unit.Kind.THON)
+    data = {
+        "name": "Thôn Lẻ", "short_name": "", "code": "", "level": "village", "kind": "thon",
+        "valid_from": "", "valid_to": "",
+        "placements-TOTAL_FORMS": "1", "placements-INITIAL_FORMS": "0",
+        "placements-MIN_NUM_FORMS": "0", "placements-MAX_NUM_FORMS": "1000",
+        "placements-0-parent": tree.thanh_van.pk, "placements-0-valid_from": "",
+        "placements-0-valid_to": "30/06/2025",
+    }  # fmt: skip
+    response = admin_client.post(f"/admin/people/unit/{village.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert village in Unit.objects.within(tree.quan_ba, on=date(2024, 1, 1))
+    assert village not in Unit.objects.within(tree.quan_ba, on=date(2025, 7, 1))
