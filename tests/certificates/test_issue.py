@@ -127,3 +127,18 @@ def test_it_reissues_with_a_new_number_and_current_data(party_issuer):
     with pytest.raises(CertificateError):
         reissue_certificate(certificate=old)
     assert Certificate.objects.count() == 2
+
+
+def test_it_restarts_numbering_each_year(party_issuer):
+    programme = Programme.objects.create(code="p-years", title="Chương trình", has_certificate=True)
+
+    def issue_on(day: date) -> Certificate:
+        record = TrainingRecord.objects.create(
+            person=PersonFactory(), programme=programme, completed_on=day
+        )
+        return issue_certificate(record=record, issuer=party_issuer, issued_on=day)
+
+    numbers = [issue_on(d).number for d in (date(2024, 3, 1), date(2024, 9, 1), date(2025, 2, 1))]
+    assert numbers == ["1-GCN/BTGDV", "2-GCN/BTGDV", "1-GCN/BTGDV"]
+    counters = dict(NumberCounter.objects.values_list("year", "last_number"))
+    assert counters == {2024: 2, 2025: 1}
