@@ -291,7 +291,8 @@ class TrendContext:
 
 
 def scope_key(scope: Scope) -> str:
-    return f"{scope.unit.pk}:{scope.area_of.pk if scope.area_of else ''}"
+    # With a former area the engine ignores the unit, so the area alone names the figures.
+    return f"area:{scope.area_of.pk}" if scope.area_of else f"unit:{scope.unit.pk}"
 
 
 def _compute_point(code: str, ctx: TrendContext, day: date) -> float | None:
@@ -791,13 +792,16 @@ def indicators(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Đã lưu {saved.indicator.title}, {saved.period_text}")
             return redirect(request.get_full_path())
     values = IndicatorValue.objects.visible_to(request.user).select_related("indicator", "unit")
+    selected = request.GET.get("unit", "")
+    if selected.isdigit():
+        values = values.filter(unit_id=selected)
     page = Paginator(values, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "catalogue": Indicator.objects.all(),
         "units": _indicator_units(request.user, date.today()),
         "year": date.today().year,
-        "selected_unit": request.GET.get("unit", ""),
+        "selected_unit": selected,
     }
     return render(request, "coverage/indicators.html", context)
 
