@@ -28,6 +28,7 @@ from coverage.services import (
     import_indicator_values,
     record_indicator_value,
 )
+from coverage.xlsx import denominators
 from people.access import can_see_citizen_ids, can_see_unit, has_role, is_unrestricted
 from people.models import REFORM_DATE, Grant, Level, Position, Unit, UnitAncestry
 
@@ -167,15 +168,6 @@ def targets_on(day: date) -> dict[str, Any]:
     for target in Target.objects.valid_on(day).filter(code__in=TARGET_CODES).order_by("valid_from"):
         found[target.code] = target
     return found
-
-
-def denominators(report: dict[str, Any]) -> tuple[int, int]:
-    """(numerator, denominator) of a report's percent, whatever it counts."""
-    if "boards" in report:
-        return report.get("boards_covered") or 0, report.get("boards") or 0
-    if "villages" in report:
-        return report.get("villages_covered") or 0, report.get("villages") or 0
-    return report.get("trained") or 0, report.get("holders") or 0
 
 
 def child_units(unit: Unit, on: date) -> list[Unit]:

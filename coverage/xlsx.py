@@ -71,6 +71,15 @@ class Section:
     gap_rows: list[list[str]] = field(default_factory=list)
 
 
+def denominators(report: dict[str, Any]) -> tuple[int, int]:
+    """(numerator, denominator) of a report's percent, whatever it counts."""
+    if "boards" in report:
+        return report.get("boards_covered") or 0, report.get("boards") or 0
+    if "villages" in report:
+        return report.get("villages_covered") or 0, report.get("villages") or 0
+    return report.get("trained") or 0, report.get("holders") or 0
+
+
 def columns_of(report: dict[str, Any]) -> list[tuple[str, str]]:
     if "boards" in report:
         return BOARD_COLUMNS
@@ -144,8 +153,6 @@ def gap_sheet(book: Workbook, section: Section, unit_name: str, on: date) -> Wor
 
 
 def overview_sheet(ws: Worksheet, sections: Sequence[Section], unit_name: str, on: date) -> None:
-    from coverage.views import denominators
-
     ws.title = "Tổng hợp"
     _title_block(ws, "Tổng hợp các chỉ tiêu tập huấn", unit_name, on, 6)
     _header(ws, ["STT", "Chỉ tiêu", "Đạt", "Tổng số", "Tỷ lệ (%)", "Thời hạn"])
