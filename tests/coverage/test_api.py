@@ -161,3 +161,12 @@ def test_it_shows_a_former_province_s_commissioner_its_area_after_the_reform(tre
         "/api/v1/coverage/", {"target": "nq33-village", "unit": "08", "as_of": "31/03/2026"}
     )
     assert outside.status_code == 404
+
+
+def test_it_lists_the_gaps_of_the_area_of_a_former_unit(tree, villages, admin):
+    body = admin.get(
+        "/api/v1/gaps/", {"target": "nq33-village", "area_of": "02", "as_of": "2026-03-31"}
+    ).json()
+    # Nghĩa Thuận: 3 untrained + 2 vacant seats; Cán Tỷ mới: Thôn Cán Hạ's 4 vacant seats.
+    assert body["count"] == 9
+    assert [r["commune"] for r in body["results"]].count("Xã Cán Tỷ") == 4
