@@ -4,6 +4,8 @@ gaps, paginated). Both are scoped to the caller's granted units."""
 from datetime import date
 
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,6 +30,13 @@ from people.access import can_see_citizen_ids, can_see_unit, is_unrestricted, vi
 from people.models import REFORM_DATE, Unit, UnitLineage
 
 GRANTS_NAME = "Các đơn vị được phân quyền"
+PARAMETERS = [
+    OpenApiParameter("target", str, required=True, description="mã chỉ tiêu, vd. nq33-village"),
+    OpenApiParameter("unit", str, description="mã GSO của đơn vị, đọc theo ngày as_of"),
+    OpenApiParameter("unit_id", int, description="mã số đơn vị trong hệ thống"),
+    OpenApiParameter("as_of", str, description="dd/mm/yyyy hoặc YYYY-MM-DD; mặc định hôm nay"),
+    OpenApiParameter("area_of", str, description="mã đơn vị cũ (đọc ngày 30/06/2025) hoặc mã số"),
+]
 
 
 def _by_id(value: str | None) -> Unit | None:
@@ -119,6 +128,7 @@ def _target(request: Request) -> str:
 class CoverageView(APIView):
     """The coverage report of a target for a unit on a date, with its direct children."""
 
+    @extend_schema(parameters=PARAMETERS, responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         try:
             on = parse_as_of(request.query_params.get("as_of"))
@@ -135,6 +145,14 @@ class CoverageView(APIView):
 class GapsView(APIView):
     """The named gaps behind a report, paginated: `{count, next, previous, results}`."""
 
+    @extend_schema(
+        parameters=[
+            *PARAMETERS,
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request: Request) -> Response:
         try:
             on = parse_as_of(request.query_params.get("as_of"))
