@@ -11,6 +11,7 @@ urlpatterns = [
     path("lop/<int:pk>/moi/", views.invite_person, name="invite"),
     path("lop/<int:pk>/moi-theo-danh-sach/", views.invite_file, name="invite_file"),
     path("lop/<int:pk>/buoi-hoc/", views.add_session, name="add_session"),
+    path("lop/<int:pk>/buoi/<int:session_pk>/xoa/", views.delete_session, name="delete_session"),
     path(
         "lop/<int:pk>/hoc-vien/<int:enrollment_pk>/<str:verb>/",
         views.enrollment_action,

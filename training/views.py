@@ -288,6 +288,19 @@ def add_session(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(course)
 
 
+@organisers_only
+@require_POST
+def delete_session(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    course = visible_course(request, pk)
+    session = get_object_or_404(course.sessions, pk=session_pk)
+    try:
+        services.delete_session(session=session)
+        messages.success(request, "Đã xóa buổi học.")
+    except services.TrainingError as err:
+        messages.error(request, str(err))
+    return _back(course)
+
+
 # --- attendance --------------------------------------------------------------------------
 
 

@@ -151,3 +151,9 @@ def test_it_shows_every_training_admin_page(client, course, place):
     assert client.get(f"/admin/training/course/{course.pk}/change/").status_code == 200
     target = course.programme.rules.first().target
     assert client.get(f"/admin/training/target/{target.pk}/change/").status_code == 200
+
+
+def test_it_deletes_a_session_of_an_open_course(web, course):
+    (first, second) = past_sessions(course, 2)
+    web.post(reverse("training:delete_session", args=[course.pk, first.pk]))
+    assert list(course.sessions.values_list("pk", flat=True)) == [second.pk]
