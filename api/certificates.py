@@ -16,6 +16,7 @@ from certificates.models import Certificate, Issuer
 from certificates.services import CertificateError
 from certificates.views import MANAGERS, client_ip
 from people.access import has_role
+from training.models import TrainingRecord
 
 
 class IssuerSerializer(serializers.ModelSerializer):
@@ -74,6 +75,11 @@ class CertificateSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class IssueSerializer(serializers.Serializer):
+    training_record = serializers.IntegerField()
+    issuer = serializers.IntegerField()
+
+
 class RevokeSerializer(serializers.Serializer):
     reason = serializers.CharField(error_messages={"required": "Phải nêu lý do thu hồi."})
 
@@ -101,7 +107,7 @@ class IssuerViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Issuer.objects.prefetch_related("names").order_by("code")
 
 
-class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
+class CertificateViewSet(viewsets.ReadOnlyModelViewSet):  # + create (issue by hand)
     """Certificates of people or courses in the caller's units."""
 
     serializer_class = CertificateSerializer
@@ -114,6 +120,24 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
         if not has_role(self.request.user, *MANAGERS):
             raise PermissionDenied("Bạn không có quyền cấp, thu hồi giấy chứng nhận.")
         return self.get_object()
+
+    @extend_schema(request=IssueSerializer, responses={201: CertificateSerializer})
+    def create(self, request: Request) -> Response:
+        """Issue by hand for a training record the caller can see (imported history too)."""
+        if not has_role(request.user, *MANAGERS):
+            raise PermissionDenied("Bạn không có quyền cấp, thu hồi giấy chứng nhận.")
+        data = IssueSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        records = TrainingRecord.objects.visible_to(request.user)
+        record = records.filter(pk=data.validated_data["training_record"]).first()
+        issuer = Issuer.objects.filter(pk=data.validated_data["issuer"]).first()
+        if record is None or issuer is None:
+            raise ValidationError({"detail": "Không có kết quả tập huấn hoặc cơ quan cấp này."})
+        try:
+            made = services.issue_certificate(record=record, issuer=issuer, by=request.user)
+        except CertificateError as error:
+            raise ValidationError({"detail": str(error)}) from error
+        return Response(CertificateSerializer(made).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["get"])
     def pdf(self, request: Request, pk: str | None = None) -> FileResponse:

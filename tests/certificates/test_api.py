@@ -86,3 +86,31 @@ def test_it_lists_issuers(client, tree, two_communes):
 
 def test_it_requires_login_for_the_certificates_api(client, two_communes):
     assert client.get("/api/v1/certificates/").status_code in (401, 403)
+
+
+def test_it_issues_by_hand_for_a_visible_record(client, tree, party_issuer):
+    from datetime import date
+
+    from tests.factories import PersonFactory
+    from training.models import Programme, TrainingRecord
+
+    programme = Programme.objects.create(code="p-api", title="Chương trình", has_certificate=True)
+    mine = TrainingRecord.objects.create(
+        person=PersonFactory(home_unit=tree.nghia_thuan),
+        programme=programme,
+        completed_on=date(2024, 1, 2),
+    )
+    other = TrainingRecord.objects.create(
+        person=PersonFactory(home_unit=tree.can_ty_new),
+        programme=programme,
+        completed_on=date(2024, 1, 2),
+    )
+    client.force_login(_user(tree.nghia_thuan))
+    url = "/api/v1/certificates/"
+    body = {"training_record": mine.pk, "issuer": party_issuer.pk}
+    made = client.post(url, body, content_type="application/json")
+    assert made.status_code == 201 and made.json()["number"] == "1-GCN/BTGDV"
+    again = client.post(url, body, content_type="application/json")
+    assert again.status_code == 400 and "đã có giấy chứng nhận" in again.json()["detail"]
+    hidden = {"training_record": other.pk, "issuer": party_issuer.pk}
+    assert client.post(url, hidden, content_type="application/json").status_code == 400
