@@ -76,8 +76,21 @@ class Scope:
         return urlencode(params)
 
 
+def _typed_date(request: HttpRequest) -> str:
+    """The date the user chose: the text field, or the date picker when only it changed
+    (both are submitted; `shown` is the date the page showed)."""
+    text, picked, shown = (request.GET.get(k, "") for k in ("as_of", "as_of_iso", "shown"))
+    if picked and shown and picked != shown:
+        try:
+            if parse_date(text).isoformat() == shown:
+                return picked
+        except ValueError:
+            return text
+    return text or picked
+
+
 def _as_of(request: HttpRequest, notices: list[str]) -> date:
-    raw = request.GET.get("as_of") or request.GET.get("as_of_iso")
+    raw = _typed_date(request)
     if not raw:
         return date.today()
     try:

@@ -218,6 +218,14 @@ def test_it_shows_older_points_while_a_limited_budget_catches_up(client, ui, set
     assert "đang được tính lại" in stale.content.decode()
 
 
+def test_it_takes_the_date_picker_when_only_it_was_changed(client, ui):  # noqa: F811
+    shown = {"as_of": "05/02/2026", "shown": "2026-02-05"}
+    picked = get(client, ui.admin, as_of_iso="2025-03-31", **shown)
+    assert picked.context["scope"].on.isoformat() == "2025-03-31"
+    typed = get(client, ui.admin, as_of="31/01/2025", as_of_iso="2026-02-05", shown="2026-02-05")
+    assert typed.context["scope"].on.isoformat() == "2025-01-31"
+
+
 def test_it_explains_a_malformed_date(client, ui):  # noqa: F811
     r = get(client, ui.admin, as_of="32/13/2025")
     assert "không phải là ngày hợp lệ" in r.content.decode()
