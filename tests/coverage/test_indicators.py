@@ -46,7 +46,7 @@ def test_it_compares_strictly_where_the_resolution_says_more_than(db):
 def test_it_imports_every_row_resolving_codes_on_the_period(ui):  # noqa: F811
     rows = [
         ["00889", "", "nq33-dossiers", 2024, None, 97.5, "Văn phòng UBND xã"],
-        ["889", "", "Tỷ lệ hồ sơ của công dân được trả đúng hạn", 2025, 4, "99,2", "Bộ phận một cửa"],
+        ["889", "", "Tỷ lệ hồ sơ của công dân được trả đúng hạn", 2025, 4, "99,2", "Một cửa"],
         ["", "Xã Cán Tỷ", "nq33-supervision", 2024, "", 2, ""],
     ]  # fmt: skip
     assert import_indicator_values(file=sheet(rows), by=ui.admin) == 3

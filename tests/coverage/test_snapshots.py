@@ -39,7 +39,7 @@ def test_it_highlights_rows_that_changed_since_freezing(client, ui):  # noqa: F8
     client.force_login(ui.commission)
     params = {"unit": ui.tree.quan_ba.pk, "as_of": "31/03/2025"}
     r = client.post(
-        reverse("coverage:freeze") + "?unit=%d&as_of=31/03/2025" % ui.tree.quan_ba.pk,
+        reverse("coverage:freeze") + f"?unit={ui.tree.quan_ba.pk}&as_of=31/03/2025",
         {"target": "nq33-village", "note": "Báo cáo quý I"},
     )
     frozen = FrozenReport.objects.get()
