@@ -100,6 +100,10 @@ def _as_of(request: HttpRequest, notices: list[str]) -> date:
         return date.today()
 
 
+class NoGrant(Http404):
+    """The user has no unit to look at."""
+
+
 def _default_unit(user: Any, on: date) -> Unit:
     if is_unrestricted(user):
         units = Unit.objects.filter(level=Level.PROVINCE)
@@ -107,7 +111,7 @@ def _default_unit(user: Any, on: date) -> Unit:
         units = Unit.objects.filter(pk__in=Grant.objects.filter(user=user).values("unit_id"))
     unit = units.active_on(on).order_by("code", "pk").first() or units.order_by("pk").first()
     if unit is None:
-        raise Http404("Bạn chưa được phân quyền đơn vị nào")
+        raise NoGrant("Bạn chưa được phân quyền đơn vị nào")
     return unit
 
 
@@ -489,7 +493,10 @@ def _choices(user: Any, on: date) -> tuple[list[Unit], list[Unit]]:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    scope = scope_of(request)
+    try:
+        scope = scope_of(request)
+    except NoGrant:
+        return render(request, "coverage/no_unit.html")
     units, former = _choices(request.user, scope.on)
     cards = target_cards(scope)
     current = {c["code"]: c["report"]["percent"] for c in cards}

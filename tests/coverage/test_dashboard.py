@@ -166,6 +166,14 @@ def test_it_shows_users_only_their_units(client, ui):  # noqa: F811
     assert client.get(reverse("coverage:gaps"), params).status_code == 404
 
 
+def test_it_tells_a_user_without_grants_what_to_do(client, ui):  # noqa: F811
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    r = client.get(URL)
+    assert r.status_code == 200 and "chưa được phân quyền" in r.content.decode()
+
+
 def test_it_asks_anonymous_users_to_log_in(client, ui):  # noqa: F811
     assert client.get(URL).status_code == 302
 
