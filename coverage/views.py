@@ -1,7 +1,6 @@
 """The Commission's pages: the dashboard, the named lists behind every number, reports,
 frozen reports and the resolution's other indicators."""
 
-import calendar
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -831,7 +830,3 @@ def indicator_import(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Đã nhập {count} dòng số liệu")
             return redirect("coverage:indicators")
     return render(request, "coverage/indicator_import.html", {"errors": errors})
-
-
-def last_day(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
