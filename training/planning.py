@@ -43,7 +43,7 @@ from people.models import (
 from people.text import clean
 from training import calendar
 from training.models import Course, Enrollment, Programme, Session, Target, TargetRule
-from training.services import TrainingError, add_sessions, create_course, invite
+from training.services import TrainingError, add_sessions, create_course, invite_many
 
 # (start, end, title) of the sittings of one training day, local time.
 DAY_PARTS = ((time(7, 30), time(11, 30), "buổi sáng"), (time(13, 30), time(17, 0), "buổi chiều"))
@@ -462,8 +462,7 @@ def _create(proposed: ProposedCourse, target: Target, people: dict[int, Person],
     for begin, end, part in DAY_PARTS:
         times = [(calendar.at(d, begin), calendar.at(d, end)) for d in proposed.days]
         add_sessions(course=course, times=times, title=part.capitalize())
-    for invitee in proposed.invitees:
-        invite(course=course, person=people[invitee.person_id], by=by)
+    invite_many(course=course, people=[people[i.person_id] for i in proposed.invitees], by=by)
     return course
 
 
@@ -522,18 +521,13 @@ def invite_gaps(*, course: Course, on: date, by: Any = None) -> GapInvitations:
             "person_id", flat=True
         )
     )
-    people = Person.objects.in_bulk([p for p in person_ids if p not in current])
-    with transaction.atomic():
-        for pid in person_ids:
-            if pid in current:
-                result.already += 1
-                continue
-            enrollment = invite(course=course, person=people[pid], by=by)
-            result.enrollments.append(enrollment)
-            if enrollment.status == Enrollment.Status.WAITLISTED:
-                result.waitlisted += 1
-            else:
-                result.invited += 1
+    fresh = [pid for pid in person_ids if pid not in current]
+    people = Person.objects.in_bulk(fresh)
+    result.already = len(person_ids) - len(fresh)
+    result.enrollments = invite_many(course=course, people=[people[p] for p in fresh], by=by)
+    waiting = [e for e in result.enrollments if e.status == Enrollment.Status.WAITLISTED]
+    result.waitlisted = len(waiting)
+    result.invited = len(result.enrollments) - len(waiting)
     return result
 
 
