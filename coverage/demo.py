@@ -90,7 +90,8 @@ def load_frozen(user: object, stdout: TextIO) -> int:
 
 def warm_trends() -> int:
     """Store the trend points of the pages the Commission opens first, so they load at once."""
-    from coverage.views import Scope, trend_of
+    from coverage.trend import trend_of
+    from coverage.views import Scope
 
     today = date.today()
     new, old = _unit("08", today), _unit("02", date(2025, 6, 30))

@@ -25,6 +25,14 @@ class CoverageError(Exception):
 
 FREEZERS = (Grant.Role.COMMISSION, Grant.Role.ADMINISTRATOR)
 TARGET_CODES = ("nq33-agency", "nq33-front", "nq33-village", "nq33-boards", "nq33-teams")
+# Short names for charts, sheet names and tabs; the full title comes from the Target row.
+SHORT = {
+    "nq33-agency": "Cơ quan, đơn vị",
+    "nq33-front": "MTTQ, đoàn thể",
+    "nq33-village": "Thôn, tổ dân phố",
+    "nq33-boards": "Ban TTND, Ban GSĐTCĐ",
+    "nq33-teams": "Tổ dân vận",
+}
 
 
 def _check_may_see(user: Any, unit: Unit) -> None:
