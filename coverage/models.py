@@ -136,6 +136,11 @@ class IndicatorValue(models.Model):
         return f"Quý {self.quarter}/{self.year}" if self.quarter else f"Năm {self.year}"
 
     @property
+    def value_text(self) -> str:
+        """'96,5', '100': Vietnamese decimal comma, no trailing zeros, never '1E+2'."""
+        return f"{self.value.normalize():f}".replace(".", ",")
+
+    @property
     def meets_target(self) -> bool:
         return self.indicator.meets(self.value)
 

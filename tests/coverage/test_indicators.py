@@ -119,9 +119,13 @@ def test_it_shows_values_meeting_the_target_without_red(client, ui):  # noqa: F8
         indicator=dossiers, unit=ui.tree.quan_ba, year=2025, quarter=None, value=Decimal("98"),
         source="", by=ui.admin,
     )  # fmt: skip
+    record_indicator_value(
+        indicator=dossiers, unit=ui.tree.quan_ba, year=2025, quarter=1, value=Decimal("100"),
+        source="", by=ui.admin,
+    )  # fmt: skip
     client.force_login(ui.admin)
     html = client.get(reverse("coverage:indicators")).content.decode()
-    assert 'class="num">98</td>' in html
+    assert 'class="num">98</td>' in html and 'class="num">100</td>' in html
 
 
 def test_it_reports_import_errors_on_the_page(client, ui):  # noqa: F811
