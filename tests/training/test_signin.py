@@ -140,3 +140,14 @@ def test_it_hides_sheets_of_courses_the_user_cannot_see(client, world, session) 
 
     assert client.get(f"/lop/buoi/{session.pk}/so-diem-danh.pdf").status_code == 404
     assert client.get(f"/api/v1/sessions/{session.pk}/sign-in-sheet.pdf").status_code == 404
+
+
+def test_it_serves_clients_that_ask_for_pdf_explicitly(client, world, session) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(UserFactory(is_superuser=True))
+
+    response = client.get(
+        f"/api/v1/sessions/{session.pk}/sign-in-sheet.pdf", HTTP_ACCEPT="application/pdf"
+    )
+
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
