@@ -47,7 +47,7 @@ def test_it_shows_the_form_then_a_proposal(
     client.force_login(planner)
     assert "Đề xuất" in client.get(URL).content.decode()
 
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(16):
         response = propose(client)
 
     assert response.status_code == 200
