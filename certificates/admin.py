@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from certificates.models import (
@@ -9,6 +12,7 @@ from certificates.models import (
     NumberCounter,
     Verification,
 )
+from people.admin_scope import ScopedAdminMixin
 
 
 class IssuerNameInline(admin.TabularInline):
@@ -48,7 +52,7 @@ class NumberCounterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Issued certificates are snapshots: read-only here, never deleted. Issue, revoke and
     reissue from the «Giấy chứng nhận» pages or the API."""
 
@@ -68,7 +72,10 @@ class CertificateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Verification)
-class VerificationAdmin(admin.ModelAdmin):
+class VerificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    def scope(self, queryset: QuerySet, user: Any) -> QuerySet:
+        return queryset.filter(certificate__in=Certificate.objects.visible_to(user))
+
     list_display = ["at", "code", "found", "channel", "ip"]
     list_filter = ["found", "channel"]
     search_fields = ["code", "ip"]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from coverage.models import FrozenReport, Indicator, IndicatorValue
+from people.admin_scope import ScopedAdminMixin
 
 
 @admin.register(Indicator)
@@ -9,7 +10,8 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(admin.ModelAdmin):
+class IndicatorValueAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_unit_field = "unit"
     list_display = ["indicator", "unit", "year", "quarter", "value", "source", "entered_by"]
     list_filter = ["indicator", "year"]
     list_select_related = ["indicator", "unit", "entered_by"]
@@ -18,8 +20,10 @@ class IndicatorValueAdmin(admin.ModelAdmin):
 
 
 @admin.register(FrozenReport)
-class FrozenReportAdmin(admin.ModelAdmin):
+class FrozenReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Read-only: a frozen report is what was sent; it is never edited afterwards."""
+
+    scope_unit_field = "unit"
 
     list_display = ["target_code", "unit", "as_of", "note", "frozen_by", "frozen_at"]
     list_select_related = ["unit", "frozen_by"]

@@ -22,6 +22,7 @@ from people.access import (
     is_unrestricted,
     roles_of,
 )
+from people.admin_scope import ScopedAdminMixin
 from people.ids import mask
 from people.models import (
     Grant,
@@ -159,18 +160,11 @@ class WritersOnly(admin.ModelAdmin):
         return self.may_write(request) and super().has_delete_permission(request, obj)
 
 
-class RegistryAdmin(WritersOnly):
+class RegistryAdmin(ScopedAdminMixin, WritersOnly):
     """Scoped lists and choices, accent-insensitive search."""
 
     folded_search_fields: tuple[str, ...] = ()
     exact_search_fields: tuple[str, ...] = ()
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)
-        return queryset if is_unrestricted(request.user) else self.scope(queryset, request)
-
-    def scope(self, queryset: QuerySet, request: HttpRequest) -> QuerySet:
-        return queryset.visible_to(request.user)  # type: ignore[attr-defined]
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
@@ -251,8 +245,7 @@ class UnitPlacementAdmin(RegistryAdmin):
     folded_search_fields = ("unit__search_text", "parent__search_text")
     autocomplete_fields = ["unit", "parent"]
 
-    def scope(self, queryset: QuerySet, request: HttpRequest) -> QuerySet:
-        return queryset.filter(unit__in=Unit.objects.visible_to(request.user).values("pk"))
+    scope_unit_field = "unit"
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -294,8 +287,8 @@ class UnitLineageAdmin(RegistryAdmin):
     folded_search_fields = ("old__search_text", "new__search_text")
     autocomplete_fields = ["old", "new"]
 
-    def scope(self, queryset: QuerySet, request: HttpRequest) -> QuerySet:
-        visible = Unit.objects.visible_to(request.user).values("pk")
+    def scope(self, queryset: QuerySet, user: Any) -> QuerySet:
+        visible = Unit.objects.visible_to(user).values("pk")
         return queryset.filter(Q(old__in=visible) | Q(new__in=visible))
 
 
@@ -513,5 +506,4 @@ class GrantAdmin(RegistryAdmin):
     exact_search_fields = ("user__username",)
     autocomplete_fields = ["user", "unit"]
 
-    def scope(self, queryset: QuerySet, request: HttpRequest) -> QuerySet:
-        return queryset.filter(unit__in=Unit.objects.visible_to(request.user).values("pk"))
+    scope_unit_field = "unit"

@@ -126,10 +126,17 @@ class UnitPlacement(models.Model):
     """A unit sits under a parent for a period. Official units have one placement; a village
     that moved in the 2025 reorganisation has one under its old commune and one under its new."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="placements")
-    parent = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="child_placements")
-    valid_from = models.DateField(null=True, blank=True)
-    valid_to = models.DateField(null=True, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name="đơn vị", on_delete=models.CASCADE, related_name="placements"
+    )
+    parent = models.ForeignKey(
+        Unit,
+        verbose_name="đơn vị cấp trên",
+        on_delete=models.PROTECT,
+        related_name="child_placements",
+    )
+    valid_from = models.DateField("từ ngày", null=True, blank=True)
+    valid_to = models.DateField("đến ngày", null=True, blank=True)
 
     class Meta:
         verbose_name = "vị trí trong cây đơn vị"
@@ -173,11 +180,19 @@ class UnitLineage(models.Model):
         WHOLE = "whole", "Nhập toàn bộ"
         PART = "part", "Nhập một phần"
 
-    old = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="successor_links")
-    new = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="predecessor_links")
-    kind = models.CharField(max_length=5, choices=Kind.choices)
-    is_default = models.BooleanField(default=True, help_text="Where the old unit's villages go")
-    effective = models.DateField(default=REFORM_DATE)
+    old = models.ForeignKey(
+        Unit, verbose_name="đơn vị cũ", on_delete=models.CASCADE, related_name="successor_links"
+    )
+    new = models.ForeignKey(
+        Unit, verbose_name="đơn vị mới", on_delete=models.CASCADE, related_name="predecessor_links"
+    )
+    kind = models.CharField("hình thức", max_length=5, choices=Kind.choices)
+    is_default = models.BooleanField(
+        "đơn vị nhận thôn, tổ dân phố",
+        default=True,
+        help_text="Nơi các thôn của đơn vị cũ chuyển về",
+    )
+    effective = models.DateField("ngày hiệu lực", default=REFORM_DATE)
 
     class Meta:
         verbose_name = "kế thừa đơn vị"
@@ -451,7 +466,10 @@ class Grant(models.Model):
         CLERK = "clerk", "Cán bộ nhập liệu"
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants"
+        settings.AUTH_USER_MODEL,
+        verbose_name="tài khoản",
+        on_delete=models.CASCADE,
+        related_name="grants",
     )
     unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.CASCADE)
     role = models.CharField("vai trò", max_length=20, choices=Role.choices)

@@ -6,11 +6,13 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from people.admin_scope import ScopedAdminMixin
 from training import services
 from training.models import (
     Attendance,
     Course,
     Enrollment,
+    Notice,
     Programme,
     Session,
     Target,
@@ -71,7 +73,7 @@ def close_courses(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Cour
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "programme", "organiser_name", "venue", "capacity", "status"]
     list_filter = ["status", "programme"]
     search_fields = ["title", "venue", "organiser_name"]
@@ -83,7 +85,7 @@ class CourseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["person", "course", "status", "role_label", "unit_name", "created_at"]
     list_filter = ["status"]
     search_fields = ["person__full_name", "course__title"]
@@ -96,7 +98,10 @@ class EnrollmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    def scope(self, queryset: QuerySet, user: Any) -> QuerySet:
+        return queryset.filter(enrollment__in=Enrollment.objects.visible_to(user))
+
     list_display = ["enrollment", "session", "status", "recorded_at"]
     list_filter = ["status"]
     raw_id_fields = ["session", "enrollment"]
@@ -104,7 +109,7 @@ class AttendanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrainingRecord)
-class TrainingRecordAdmin(admin.ModelAdmin):
+class TrainingRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["person", "programme", "completed_on", "expires_on", "source",
                     "organiser_name", "certificate_number"]  # fmt: skip
     list_filter = ["source", "programme"]
@@ -113,3 +118,21 @@ class TrainingRecordAdmin(admin.ModelAdmin):
     raw_id_fields = ["course", "enrollment"]
     date_hierarchy = "completed_on"
     list_select_related = ["person", "programme"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """E-mails sent about invitations: read-only, a record that each was sent once."""
+
+    list_display = ["enrollment", "kind", "sent_at"]
+    list_filter = ["kind"]
+    list_select_related = ["enrollment__person", "enrollment__course"]
+
+    def scope(self, queryset: QuerySet, user: Any) -> QuerySet:
+        return queryset.filter(enrollment__in=Enrollment.objects.visible_to(user))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
