@@ -128,6 +128,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have a `status`; name each enum after its model in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "CourseStatusEnum": "training.models.Course.Status",
+        "EnrollmentStatusEnum": "training.models.Enrollment.Status",
+        "AttendanceStatusEnum": "training.models.Attendance.Status",
+        "CertificateStatusEnum": "certificates.models.Certificate.Status",
+    },
 }
 
 # Background jobs: run immediately in development; the database backend (and its worker,
