@@ -128,6 +128,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Several models have a `status`; name each enum after its model in the schema.
     "ENUM_NAME_OVERRIDES": {
         "CourseStatusEnum": "training.models.Course.Status",

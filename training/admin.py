@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from people.access import can_see_citizen_ids
 from people.admin_scope import ScopedAdminMixin
 from training import services
 from training.models import (
@@ -113,7 +114,13 @@ class TrainingRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["person", "programme", "completed_on", "expires_on", "source",
                     "organiser_name", "certificate_number"]  # fmt: skip
     list_filter = ["source", "programme"]
-    search_fields = ["person__full_name", "person__citizen_id", "certificate_number"]
+    search_fields = ["person__full_name", "certificate_number"]
+
+    def get_search_fields(self, request: HttpRequest) -> list[str]:
+        # Searching by citizen ID would confirm a number to staff who may not read IDs.
+        fields = list(super().get_search_fields(request))
+        return [*fields, "person__citizen_id"] if can_see_citizen_ids(request.user) else fields
+
     autocomplete_fields = ["person"]
     raw_id_fields = ["course", "enrollment"]
     date_hierarchy = "completed_on"

@@ -46,3 +46,21 @@ def test_it_limits_indicator_values_in_the_admin_to_the_users_units(staff_client
     page = staff_client.get("/admin/coverage/indicatorvalue/").content.decode()
     assert "Xã Cán Tỷ" in page
     assert "Xã Thanh Vân" not in page
+
+
+def test_it_does_not_let_staff_who_may_not_read_ids_search_records_by_citizen_id(
+    staff_client, tree
+):
+    programme = Programme.objects.get(code="xdd-kndv")
+    person = PersonFactory(
+        full_name="Lò Thị Trong", home_unit=tree.can_ty, citizen_id="002185001234"
+    )
+    person.birth_date = date(1985, 1, 1)
+    TrainingRecord.objects.create(person=person, programme=programme, completed_on=date(2024, 1, 5))
+    page = staff_client.get("/admin/training/trainingrecord/", {"q": "002185001234"})
+    assert "Lò Thị Trong" not in page.content.decode()
+
+
+def test_the_api_schema_needs_a_login(client):
+    assert client.get("/api/schema/").status_code in (401, 403)
+    assert client.get("/api/docs/").status_code in (401, 403)
