@@ -20,14 +20,17 @@ from coverage.units import (
     Scope,
     area_scope,
     build_scope,
+    fully_visible_ids,
+    may_see_scope,
+    may_see_unit,
     parse_as_of,
     resolve_old_unit,
     resolve_unit,
     unit_header,
     units_scope,
 )
-from people.access import can_see_citizen_ids, can_see_unit, is_unrestricted, visible_unit_ids
-from people.models import REFORM_DATE, Unit, UnitLineage
+from people.access import can_see_citizen_ids, is_unrestricted
+from people.models import REFORM_DATE, Unit
 
 GRANTS_NAME = "Các đơn vị được phân quyền"
 PARAMETERS = [
@@ -67,32 +70,19 @@ def _area_of(params: dict) -> Unit | None:
     return _by_id(params.get("area_of_id"))
 
 
-def _may_see(user: object, unit: Unit) -> bool:
-    """Granted units and, after the reform, the new communes of a granted former unit's area."""
-    if can_see_unit(user, unit):  # type: ignore[arg-type]
-        return True
-    visible = visible_unit_ids(user)  # type: ignore[arg-type]
-    return UnitLineage.objects.filter(new=unit, old_id__in=visible).exists()
-
-
-def _check_visible(user: object, scope: Scope, unit: Unit) -> None:
-    if can_see_unit(user, unit):  # type: ignore[arg-type]
-        return
-    ids = scope.child_ids
-    visible = visible_unit_ids(user).filter(descendant_id__in=ids).count()  # type: ignore[arg-type]
-    if not ids or visible < len(ids):
-        raise NotFound("Không tìm thấy đơn vị")
-
-
 def _granted_units(user: object, on: date) -> list[Unit]:
     """The user's granted units valid on `on`; a former unit granted before the reform stands
-    for the new communes of its area (a Hà Giang commissioner keeps seeing Hà Giang)."""
-    units = []
+    for the new communes of its area that lie wholly inside the grants (a Hà Giang
+    commissioner keeps seeing Hà Giang, never a commune formed partly from elsewhere)."""
+    units, area = [], []
     for unit in Unit.objects.filter(grant__user_id=user.pk or 0).distinct():  # type: ignore[attr-defined]
         if unit.is_active_on(on) or on < REFORM_DATE:
             units.append(unit)
         else:
-            units.extend(area_scope(unit, on).children)
+            area.extend(area_scope(unit, on).children)
+    if area:
+        inside = fully_visible_ids(user, area)
+        units.extend(u for u in area if u.pk in inside)
     return units
 
 
@@ -103,11 +93,12 @@ def scope_for(request: Request, on: date) -> tuple[Scope, Unit | None]:
     area_of = _area_of(params)
     if area_of is not None:
         scope = area_scope(area_of, on)
-        _check_visible(user, scope, area_of)
+        if not may_see_scope(user, scope):
+            raise NotFound("Không tìm thấy đơn vị")
         return scope, area_of
     unit = _unit(params, on)
     if unit is not None:
-        if not _may_see(user, unit):
+        if not may_see_unit(user, unit):
             raise NotFound("Không tìm thấy đơn vị")
         return build_scope(unit, on), None
     if is_unrestricted(user):  # type: ignore[arg-type]
@@ -161,7 +152,7 @@ class GapsView(APIView):
         except CoverageError as e:
             raise ValidationError({"detail": str(e)}) from e
         show_ids = can_see_citizen_ids(request.user)  # type: ignore[arg-type]
-        rows = scope_gaps(rules=rules, scope=scope, on=on, show_ids=show_ids)
+        rows = scope_gaps(rules=rules, scope=scope, on=on, show_ids=show_ids, user=request.user)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(rows, request, view=self)  # type: ignore[arg-type]
         return paginator.get_paginated_response(page)

@@ -4,6 +4,7 @@ without a team head. Sorted by unit (commune, village) then Vietnamese name orde
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 
@@ -21,9 +22,10 @@ from coverage.rules import (
     untrained_in,
     villages_in,
 )
-from coverage.units import Scope, build_scope
+from coverage.units import Scope, build_scope, visible_rows
+from people.access import is_unrestricted
 from people.ids import mask
-from people.models import Level, OrgKind, Unit, UnitAncestry
+from people.models import Level, Organisation, OrgKind, Unit, UnitAncestry
 from training.models import Target
 
 KINDS = {
@@ -101,6 +103,7 @@ def holder_row(h: Holder, *, show_ids: bool, kind: str = "holder") -> dict:
         village_id=h.village.pk if h.village else None,
         commune_id=h.commune.pk if h.commune else None,
         _person_key=h.sort_key,
+        _org_id=h.organisation_id,
     )
 
 
@@ -141,6 +144,7 @@ def _vacant_seat(village: Unit, role_code: str, role_label: str) -> dict:
         commune=village.commune_name,  # type: ignore[attr-defined]
         village_id=village.pk,
         commune_id=village.commune_id,  # type: ignore[attr-defined]
+        _unit_id=village.pk,
     )
 
 
@@ -172,6 +176,7 @@ def _board_gaps(rules: Rules, scope: Scope, on: date, show_ids: bool) -> list[di
                 commune=board.commune_name,  # type: ignore[attr-defined]
                 commune_id=board.commune_id,  # type: ignore[attr-defined]
                 note=_board_note(board),
+                _unit_id=board.unit_id,
             )
         )
     for h in untrained_in(rules, scope.roots, on):
@@ -184,6 +189,7 @@ def _board_gaps(rules: Rules, scope: Scope, on: date, show_ids: bool) -> list[di
                 organisation=OrgKind.PEOPLE_INSPECTION_BOARD.label,
                 commune=commune.name,
                 commune_id=commune.pk,
+                _unit_id=commune.pk,
             )
         )
     return rows
@@ -204,6 +210,7 @@ def _team_gaps(rules: Rules, scope: Scope, on: date, show_ids: bool) -> list[dic
             commune=v.commune_name,  # type: ignore[attr-defined]
             village_id=v.pk,
             commune_id=v.commune_id,  # type: ignore[attr-defined]
+            _unit_id=v.pk,
         )
         for v in villages
     ]
@@ -216,11 +223,34 @@ GAPS: dict[str, Callable[[Rules, Scope, date, bool], list[dict]]] = {
 }
 
 
-def scope_gaps(*, rules: Rules, scope: Scope, on: date, show_ids: bool = False) -> list[dict]:
+PRIVATE = ("_person_key", "_org_id", "_unit_id")
+
+
+def _seen_by(user: Any, rows: list[dict]) -> list[dict]:
+    """Only the rows of units the user sees in the registry itself (people.access): a new
+    commune formed partly from a former unit of the grants shows only the grants' part by name.
+    A holder's row belongs to the unit of the organisation holding the position."""
+    if is_unrestricted(user):
+        return rows
+    org_ids = {r["_org_id"] for r in rows if r.get("_org_id")}
+    units = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "unit_id"))
+    for row in rows:
+        if row.get("_org_id"):
+            row["_unit_id"] = units.get(row["_org_id"])
+    return visible_rows(user, rows)
+
+
+def scope_gaps(
+    *, rules: Rules, scope: Scope, on: date, show_ids: bool = False, user: Any = None
+) -> list[dict]:
+    """The named gaps of a built scope; with `user`, only those inside the user's grants."""
     rows = GAPS[rules.target.counting](rules, scope, on, show_ids)
+    if user is not None:
+        rows = _seen_by(user, rows)
     rows.sort(key=_sort_key)
     for row in rows:
-        row.pop("_person_key", None)
+        for key in PRIVATE:
+            row.pop(key, None)
     return rows
 
 
@@ -231,13 +261,14 @@ def gaps(
     on: date,
     area_of: Unit | None = None,
     show_ids: bool = False,
+    user: Any = None,
 ) -> list[dict]:
     """Every gap of `target_code` inside `unit` (every province when None, or the area of the
-    former unit `area_of`) on `on`. Citizen IDs are masked unless `show_ids`."""
+    former unit `area_of`) on `on`. Citizen IDs are masked unless `show_ids`; with `user`, only
+    the rows inside the user's grants."""
     rules = load_rules(target_code, on)
-    return scope_gaps(
-        rules=rules, scope=build_scope(unit, on, area_of=area_of), on=on, show_ids=show_ids
-    )
+    scope = build_scope(unit, on, area_of=area_of)
+    return scope_gaps(rules=rules, scope=scope, on=on, show_ids=show_ids, user=user)
 
 
 # ---------------------------------------------------------------- tables for people

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from coverage.models import FrozenReport, Indicator, IndicatorValue
 from people.access import can_see_unit, has_role, is_unrestricted
-from people.models import Grant, Level, Unit
+from people.models import Grant, Level, Unit, UnitAncestry
 from people.text import clean, match_key, unit_name_key
 
 
@@ -24,6 +24,10 @@ class CoverageError(Exception):
 
 
 FREEZERS = (Grant.Role.COMMISSION, Grant.Role.ADMINISTRATOR)
+# Who enters and imports the resolution's other indicators (the access policy).
+ENTERERS = (Grant.Role.ADMINISTRATOR, Grant.Role.COMMISSION, Grant.Role.CLERK)
+# IndicatorValue.value: 12 digits, 2 decimals.
+VALUE_LIMIT = Decimal("1e10")
 TARGET_CODES = ("nq33-agency", "nq33-front", "nq33-village", "nq33-boards", "nq33-teams")
 # Short names for charts, sheet names and tabs; the full title comes from the Target row.
 SHORT = {
@@ -40,6 +44,32 @@ def _check_may_see(user: Any, unit: Unit) -> None:
         raise CoverageError(f"Bạn không có quyền với đơn vị {unit.name}")
 
 
+def holds_role_on(user: Any, unit: Unit, roles: tuple[str, ...]) -> bool:
+    """`user` holds one of `roles` on `unit` or on a unit containing it (on any date)."""
+    if is_unrestricted(user):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    above = UnitAncestry.objects.filter(descendant=unit).values("ancestor_id")
+    return Grant.objects.filter(user_id=user.pk, role__in=roles, unit_id__in=above).exists()
+
+
+def _check_may_enter(user: Any, unit: Unit) -> None:
+    if not holds_role_on(user, unit, ENTERERS):
+        raise CoverageError(
+            f"Bạn không có quyền nhập số liệu chỉ tiêu cho {unit.name} (chỉ quản trị, "
+            "Ban Tuyên giáo và Dân vận, cán bộ nhập liệu được phân quyền đơn vị này)"
+        )
+
+
+def check_value(value: Decimal, indicator: Indicator) -> None:
+    """A figure fit to store: a finite number, not negative, at most 100 for a percentage."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise CoverageError(f"Giá trị «{value}» không phải là một số hợp lệ")
+    if value < 0 or value >= VALUE_LIMIT or (indicator.unit_of_measure == "%" and value > 100):
+        raise CoverageError(f"Giá trị {value} không hợp lệ cho «{indicator.title}»")
+
+
 def freeze_report(*, target_code: str, unit: Unit, on: date, by: Any, note: str) -> FrozenReport:
     """Keep the report of `target_code` for `unit` on `on` exactly as it is now (as it was sent)."""
     from coverage.report import coverage_report
@@ -47,6 +77,8 @@ def freeze_report(*, target_code: str, unit: Unit, on: date, by: Any, note: str)
     if not (is_unrestricted(by) or has_role(by, *FREEZERS)):
         raise CoverageError("Chỉ Ban Tuyên giáo và Dân vận mới được chốt báo cáo")
     _check_may_see(by, unit)
+    if not holds_role_on(by, unit, FREEZERS):
+        raise CoverageError(f"Bạn không có quyền chốt báo cáo của {unit.name}")
     if target_code not in TARGET_CODES:
         raise CoverageError(f"Không có chỉ tiêu «{target_code}»")
     figures = coverage_report(target_code=target_code, unit=unit, on=on)
@@ -83,11 +115,12 @@ def record_indicator_value(
     source: str,
     by: Any,
 ) -> IndicatorValue:
-    """Enter (or correct) one indicator figure for a unit and a period."""
+    """Enter (or correct) one indicator figure for a unit and a period (administrator,
+    commission or clerk granted the unit)."""
     _check_may_see(by, unit)
+    _check_may_enter(by, unit)
     _check_period(year, quarter)
-    if value < 0 or (indicator.unit_of_measure == "%" and value > 100):
-        raise CoverageError(f"Giá trị {value} không hợp lệ cho «{indicator.title}»")
+    check_value(value, indicator)
     found, _ = IndicatorValue.objects.update_or_create(
         indicator=indicator,
         unit=unit,
@@ -162,12 +195,18 @@ def _integer(value: Any, column: str, *, optional: bool = False) -> int | None:
 
 def _decimal(value: Any) -> Decimal:
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return Decimal(str(value))
+        number = Decimal(str(value))
+        if not number.is_finite():
+            raise ValueError(f"cột «Giá trị»: «{value}» không phải là số")
+        return number
     text = _text(value).replace("%", "").replace(" ", "").replace(",", ".")
     try:
-        return Decimal(text)
+        number = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"cột «Giá trị»: «{_text(value)}» không phải là số") from None
+        number = Decimal("NaN")
+    if not number.is_finite():
+        raise ValueError(f"cột «Giá trị»: «{_text(value)}» không phải là số")
+    return number
 
 
 def _indicator(text: str, catalogue: dict[str, Indicator]) -> Indicator:
@@ -191,7 +230,7 @@ def _unit(code: str, name: str, day: date, user: Any) -> Unit:
         raise ValueError(what)
     if len(candidates) > 1:
         raise ValueError(f"cột «Đơn vị»: có {len(candidates)} đơn vị «{name}», hãy ghi mã")
-    if not can_see_unit(user, candidates[0]):
+    if not (can_see_unit(user, candidates[0]) and holds_role_on(user, candidates[0], ENTERERS)):
         raise ValueError(f"bạn không có quyền nhập số liệu cho {candidates[0].name}")
     return candidates[0]
 
@@ -212,8 +251,10 @@ def _parse_row(
     indicator = _indicator(_text(cell("indicator")), ctx["catalogue"])
     unit = _unit(_text(cell("code")), _text(cell("unit")), period_end(year, quarter), ctx["user"])
     value = _decimal(cell("value"))
-    if value < 0 or (indicator.unit_of_measure == "%" and value > 100):
-        raise ValueError(f"cột «Giá trị»: {value} không hợp lệ")
+    try:
+        check_value(value, indicator)
+    except CoverageError:
+        raise ValueError(f"cột «Giá trị»: {value} không hợp lệ") from None
     return _Row(number, indicator, unit, year, quarter, value, _text(cell("source")))
 
 
@@ -257,7 +298,13 @@ def _parse_all(rows: list[tuple[Any, ...]], user: Any) -> tuple[list[_Row], list
 
 
 def import_indicator_values(*, file: IO[bytes] | Any, by: Any) -> int:
-    """Every row of the sheet, or none: errors name the row as Excel shows it."""
+    """Every row of the sheet, or none: errors name the row as Excel shows it. Only an
+    administrator, the commission or a clerk, for units inside their grants."""
+    if not (is_unrestricted(by) or has_role(by, *ENTERERS)):
+        raise CoverageError(
+            "Chỉ quản trị, Ban Tuyên giáo và Dân vận, cán bộ nhập liệu "
+            "mới được nhập số liệu chỉ tiêu"
+        )
     parsed, errors = _parse_all(_read_rows(file), by)
     if errors:
         raise CoverageError(f"Không nhập được: {len(errors)} lỗi", errors)

@@ -27,6 +27,13 @@ from coverage.services import (
     record_indicator_value,
 )
 from coverage.trend import trend_budget, trend_of, trend_svg
+from coverage.units import (
+    area_scope,
+    check_day,
+    fully_visible_ids,
+    may_see_scope,
+    may_see_unit,
+)
 from coverage.xlsx import denominators
 from people.access import can_see_citizen_ids, can_see_unit, has_role, is_unrestricted
 from people.models import REFORM_DATE, Grant, Level, Unit, UnitAncestry
@@ -82,7 +89,10 @@ def _as_of(request: HttpRequest, notices: list[str]) -> date:
     if not raw:
         return date.today()
     try:
-        return parse_date(raw)
+        return check_day(parse_date(raw))
+    except CoverageError as e:
+        notices.append(str(e))
+        return date.today()
     except ValueError as e:
         notices.append(str(e))
         return date.today()
@@ -93,6 +103,7 @@ class NoGrant(Http404):
 
 
 def _default_unit(user: Any, on: date) -> Unit:
+    """The first granted unit valid on `on`, else the first granted unit (standing in below)."""
     if is_unrestricted(user):
         units = Unit.objects.filter(level=Level.PROVINCE)
     else:
@@ -101,6 +112,31 @@ def _default_unit(user: Any, on: date) -> Unit:
     if unit is None:
         raise NoGrant("Bạn chưa được phân quyền đơn vị nào")
     return unit
+
+
+def _stand_in(user: Any, unit: Unit, on: date, notices: list[str]) -> tuple[Unit, Unit | None]:
+    """(unit, former unit) to show for `unit` on a day it did not exist: its successor or
+    predecessor, else the area of the former unit, else a new commune of that area lying
+    wholly inside the grants. CoverageError (shown as a notice) when there is none."""
+    missing = f"{unit.name} không tồn tại vào ngày {show(on)}"
+    other = _counterpart(unit, on)
+    if other is not None and other.is_active_on(on) and may_see_unit(user, other):
+        notices.append(f"{missing}; hiển thị {other.name}.")
+        return other, None
+    if unit.edition == Unit.Edition.LEGACY and on >= REFORM_DATE:
+        area = area_scope(unit, on)
+        if may_see_scope(user, area):
+            notices.append(f"{missing}; hiển thị {area.name}.")
+            return unit, unit
+        inside = fully_visible_ids(user, area.roots)
+        for child in area.children:
+            if child.pk in inside:
+                notices.append(f"{missing}; hiển thị {child.name}.")
+                return child, None
+    raise CoverageError(
+        f"{missing} và không có đơn vị nào thay thế trong phạm vi được phân quyền; "
+        "hãy chọn ngày khác hoặc đơn vị khác."
+    )
 
 
 def _counterpart(unit: Unit, on: date) -> Unit | None:
@@ -117,40 +153,54 @@ def _counterpart(unit: Unit, on: date) -> Unit | None:
     return None
 
 
-def _unit_on(request: HttpRequest, on: date, notices: list[str]) -> Unit:
-    raw = request.GET.get("unit")
+def _unit_on(
+    request: HttpRequest, on: date, notices: list[str], area_of: Unit | None
+) -> tuple[Unit, Unit | None]:
+    """(unit, former unit whose area is shown) for the request; a unit that did not exist on
+    `on` gives way to its stand-in (see _stand_in)."""
+    user, raw = request.user, request.GET.get("unit")
     if not raw:
-        return _default_unit(request.user, on)
+        unit = _default_unit(user, on)
+        if area_of is not None or unit.is_active_on(on):
+            return unit, area_of
+        return _stand_in(user, unit, on, notices)
     if not raw.isdigit():
         raise Http404("Không có đơn vị này")
     unit = get_object_or_404(Unit, pk=raw)
-    if not can_see_unit(request.user, unit):
+    if not (can_see_unit(user, unit) or may_see_unit(user, unit)):
         raise Http404("Không có đơn vị này")
-    if not unit.is_active_on(on):
-        other = _counterpart(unit, on)
-        if other and can_see_unit(request.user, other):
-            notices.append(f"{unit.name} không tồn tại vào ngày {show(on)}; hiển thị {other.name}.")
-            return other
-        notices.append(f"{unit.name} không tồn tại vào ngày {show(on)}.")
-        return _default_unit(request.user, on)
-    return unit
+    if area_of is not None or unit.is_active_on(on):
+        return unit, area_of
+    return _stand_in(user, unit, on, notices)
 
 
 def _area_of(request: HttpRequest, on: date, notices: list[str]) -> Unit | None:
+    """The former unit whose area is asked for, if the whole area lies inside the grants."""
     raw = request.GET.get("area_of")
     if not raw or not raw.isdigit():
         return None
     old = get_object_or_404(Unit, pk=raw, edition=Unit.Edition.LEGACY)
+    if is_unrestricted(request.user):
+        return old
+    area = area_scope(old, on)
+    if may_see_scope(request.user, area):
+        return old
     if not can_see_unit(request.user, old):
         raise Http404("Không có đơn vị này")
-    return old
+    notices.append(
+        f"{area.name} gồm cả địa bàn ngoài phạm vi được phân quyền của bạn (xã mới hợp nhất "
+        "từ xã của đơn vị khác); hãy xem từng xã, phường."
+    )
+    return None
 
 
 def scope_of(request: HttpRequest) -> Scope:
+    """The unit and day of a page; CoverageError (a notice for the user) when nothing fits."""
     notices: list[str] = []
     on = _as_of(request, notices)
-    unit = _unit_on(request, on, notices)
-    return Scope(unit=unit, on=on, area_of=_area_of(request, on, notices), notices=notices)
+    area_of = _area_of(request, on, notices)
+    unit, area_of = _unit_on(request, on, notices, area_of)
+    return Scope(unit=unit, on=on, area_of=area_of, notices=notices)
 
 
 # ---- Figures ----------------------------------------------------------------------------------
@@ -326,12 +376,27 @@ def _choices(user: Any, on: date) -> tuple[list[Unit], list[Unit]]:
     return list(mine.order_by("level", "name")), list(former) if on >= REFORM_DATE else []
 
 
+def notice_page(request: HttpRequest, error: CoverageError) -> HttpResponse:
+    """What a page shows instead of figures it cannot compute (a unit not valid that day...)."""
+    return render(request, "coverage/notice.html", {"message": str(error)})
+
+
+def refused_download(error: CoverageError) -> HttpResponse:
+    return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     try:
-        scope = scope_of(request)
+        return _dashboard(request)
     except NoGrant:
         return render(request, "coverage/no_unit.html")
+    except CoverageError as e:
+        return notice_page(request, e)
+
+
+def _dashboard(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request)
     units, former = _choices(request.user, scope.on)
     cards = target_cards(scope)
     current = {c["code"]: c["report"]["percent"] for c in cards}
@@ -360,12 +425,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 # ---- The named lists behind the numbers -------------------------------------------------------
 
 
-def gap_rows(code: str, scope: Scope, kind: str, *, show_ids: bool) -> list[dict[str, Any]]:
-    """Rows of the engine's gap list that belong to `kind`, in its order (unit, then name)."""
+def gap_rows(
+    code: str, scope: Scope, kind: str, *, show_ids: bool, user: Any
+) -> list[dict[str, Any]]:
+    """Rows of the engine's gap list that belong to `kind`, in its order (unit, then name);
+    only the rows inside the user's grants."""
     from coverage.gaps import gaps
 
     rows = gaps(
-        target_code=code, unit=scope.unit, on=scope.on, area_of=scope.area_of, show_ids=show_ids
+        target_code=code,
+        unit=scope.unit,
+        on=scope.on,
+        area_of=scope.area_of,
+        show_ids=show_ids,
+        user=user,
     )
     return [r for r in rows if row_matches(r, kind)]
 
@@ -407,13 +480,19 @@ def without_empty_columns(
 
 @login_required
 def gap_list(request: HttpRequest) -> HttpResponse:
-    scope = scope_of(request)
     code = request.GET.get("target", "")
     kind = request.GET.get("kind", "untrained")
     if code not in TARGET_CODES or kind not in KINDS:
         raise Http404("Không có danh sách này")
-    show_ids = can_see_citizen_ids(request.user)
-    headers, body = without_empty_columns(*table_of(gap_rows(code, scope, kind, show_ids=show_ids)))
+    try:
+        scope = scope_of(request)
+        show_ids = can_see_citizen_ids(request.user)
+        rows = gap_rows(code, scope, kind, show_ids=show_ids, user=request.user)
+    except NoGrant:
+        return render(request, "coverage/no_unit.html")
+    except CoverageError as e:
+        return notice_page(request, e)
+    headers, body = without_empty_columns(*table_of(rows))
     page = Paginator(body, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "scope": scope,
@@ -439,7 +518,7 @@ def _filename(scope: Scope, ext: str, code: str = "") -> str:
 
 
 def sections_for(
-    scope: Scope, codes: list[str], *, with_gaps: bool, show_ids: bool = False
+    scope: Scope, codes: list[str], *, with_gaps: bool, show_ids: bool = False, user: Any = None
 ) -> list[Any]:
     from coverage.xlsx import Section
 
@@ -455,7 +534,7 @@ def sections_for(
             report=report_for(code, scope),
         )
         if with_gaps:
-            rows = gap_rows(code, scope, "all", show_ids=show_ids)
+            rows = gap_rows(code, scope, "all", show_ids=show_ids, user=user)
             section.gap_headers, section.gap_rows = table_of(rows)
         sections.append(section)
     return sections
@@ -469,11 +548,14 @@ def _report_name(scope: Scope, sections: list[Any]) -> str:
 def report_xlsx(request: HttpRequest) -> HttpResponse:
     from coverage.xlsx import build_workbook
 
-    scope = scope_of(request)
     code = request.GET.get("target") or ""
     codes = [code] if code in TARGET_CODES else list(TARGET_CODES)
     show_ids = can_see_citizen_ids(request.user)
-    sections = sections_for(scope, codes, with_gaps=True, show_ids=show_ids)
+    try:
+        scope = scope_of(request)
+        sections = sections_for(scope, codes, with_gaps=True, show_ids=show_ids, user=request.user)
+    except CoverageError as e:
+        return refused_download(e)
     data = build_workbook(sections=sections, unit_name=_report_name(scope, sections), on=scope.on)
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -486,10 +568,13 @@ def report_xlsx(request: HttpRequest) -> HttpResponse:
 def report_csv(request: HttpRequest) -> HttpResponse:
     from coverage.xlsx import build_csv
 
-    scope = scope_of(request)
     code = request.GET.get("target") or ""
     codes = [code] if code in TARGET_CODES else list(TARGET_CODES)
-    sections = sections_for(scope, codes, with_gaps=False)
+    try:
+        scope = scope_of(request)
+        sections = sections_for(scope, codes, with_gaps=False)
+    except CoverageError as e:
+        return refused_download(e)
     text = build_csv(sections=sections, unit_name=_report_name(scope, sections), on=scope.on)
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(scope, "csv", code)}"'
@@ -502,7 +587,11 @@ def report_csv(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def freeze(request: HttpRequest) -> HttpResponse:
-    scope = scope_of(request)
+    try:
+        scope = scope_of(request)
+    except CoverageError as e:
+        messages.error(request, str(e))
+        return redirect("coverage:dashboard")
     try:
         frozen = freeze_report(
             target_code=request.POST.get("target", ""),
