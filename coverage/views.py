@@ -33,6 +33,7 @@ from coverage.units import (
     fully_visible_ids,
     may_see_scope,
     may_see_unit,
+    parse_as_of,
 )
 from coverage.xlsx import denominators
 from people.access import can_see_citizen_ids, can_see_unit, has_role, is_unrestricted
@@ -385,6 +386,13 @@ def refused_download(error: CoverageError) -> HttpResponse:
     return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
 
 
+def download_scope(request: HttpRequest) -> Scope:
+    """A download's scope: a date that cannot be read is refused (CoverageError), never
+    replaced by today as on the pages, so a file never carries figures of another day."""
+    parse_as_of(_typed_date(request) or None)
+    return scope_of(request)
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     try:
@@ -552,7 +560,7 @@ def report_xlsx(request: HttpRequest) -> HttpResponse:
     codes = [code] if code in TARGET_CODES else list(TARGET_CODES)
     show_ids = can_see_citizen_ids(request.user)
     try:
-        scope = scope_of(request)
+        scope = download_scope(request)
         sections = sections_for(scope, codes, with_gaps=True, show_ids=show_ids, user=request.user)
     except CoverageError as e:
         return refused_download(e)
@@ -571,7 +579,7 @@ def report_csv(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("target") or ""
     codes = [code] if code in TARGET_CODES else list(TARGET_CODES)
     try:
-        scope = scope_of(request)
+        scope = download_scope(request)
         sections = sections_for(scope, codes, with_gaps=False)
     except CoverageError as e:
         return refused_download(e)
