@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 from people.access import has_role, is_unrestricted, visible_unit_ids
 from people.models import Grant, Organisation, Person, Unit
 from training import ics, services
+from training.access import OUT_OF_SCOPE, WRITERS, may_write_units, owner_units
 from training.models import (
     Attendance,
     Course,
@@ -35,8 +36,9 @@ from training.models import (
     TrainingRecord,
 )
 
-ORGANISERS = (Grant.Role.ADMINISTRATOR, Grant.Role.COMMISSION, Grant.Role.ORGANISER)
-RECORD_KEEPERS = (*ORGANISERS, Grant.Role.CLERK)
+# Training writes: administrators and organisers; the Commission and clerks only read.
+ORGANISERS = WRITERS
+RECORD_KEEPERS = WRITERS
 SAFE = permissions.SAFE_METHODS
 
 
@@ -66,9 +68,9 @@ def refusals() -> Iterator[None]:
 
 
 class Organisers(permissions.BasePermission):
-    """Every granted user reads; organisers, the Commission and administrators write."""
+    """Every granted user reads; organisers and administrators write (within their units)."""
 
-    message = "Chỉ đơn vị tổ chức, Ban Tuyên giáo và Dân vận và quản trị viên được thay đổi"
+    message = "Chỉ đơn vị tổ chức và quản trị viên được thay đổi dữ liệu tập huấn"
     roles: tuple[str, ...] = ORGANISERS
 
     def has_permission(self, request: Request, view: APIView) -> bool:
@@ -110,6 +112,27 @@ def require_visible_units(user: Any, units: list[Unit]) -> None:
     )
     if any(u.pk not in seen for u in units):
         raise PermissionDenied("Đơn vị này nằm ngoài phạm vi bạn được phân quyền")
+
+
+def require_writable(user: Any, course_id: int) -> None:
+    """Seeing a course (addressed to one's unit) is not enough to change it."""
+    if not Course.objects.writable_by(user).filter(pk=course_id).exists():
+        raise PermissionDenied(OUT_OF_SCOPE)
+
+
+class WritesNeedCourseScope:
+    """Objects are looked up among those the user sees; a change (any unsafe method) also
+    needs the course to be one the user may change."""
+
+    request: Request
+
+    def get_object(self) -> Any:
+        obj = super().get_object()  # type: ignore[misc]
+        if self.request.method not in SAFE:
+            require_writable(
+                self.request.user, obj.pk if isinstance(obj, Course) else obj.course_id
+            )
+        return obj
 
 
 # --- serializers -------------------------------------------------------------------------
@@ -269,6 +292,7 @@ def seats(queryset: QuerySet[Course]) -> QuerySet[Course]:
 
 
 class CourseViewSet(
+    WritesNeedCourseScope,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -286,17 +310,33 @@ class CourseViewSet(
         courses = Course.objects.visible_to(self.request.user).select_related("programme")
         return seats(courses).prefetch_related("sessions", "audience_units").order_by("-pk")
 
-    def _check_scope(self, data: dict[str, Any], *, partial: bool = False) -> None:
-        if partial and not {"audience_units", "venue_unit", "organiser"} & set(data):
-            return
+    def _check_scope(self, data: dict[str, Any], *, course: Course | None = None) -> None:
+        """Every unit named must be visible, and the course as saved must stay one the user
+        may change (its organiser's unit, else its venue, else its audience)."""
+        user = self.request.user
         units = list(data.get("audience_units", []))
         if data.get("venue_unit"):
             units.append(data["venue_unit"])
         if data.get("organiser"):
             units.append(data["organiser"].unit)
-        if not units and not is_unrestricted(self.request.user):
+        require_visible_units(user, units)
+
+        def now(name: str, current: Any) -> Any:
+            return data[name] if name in data else current
+
+        owners = owner_units(
+            organiser=now("organiser", course.organiser if course else None),
+            venue_unit=now("venue_unit", course.venue_unit if course else None),
+            audience_units=now("audience_units", course.audience_units.all() if course else []),
+        )
+        if is_unrestricted(user):
+            return
+        if not owners:
             raise Refused("Cần chọn đơn vị tổ chức, nơi tổ chức hoặc đơn vị được mời")
-        require_visible_units(self.request.user, units)
+        if not may_write_units(user, owners):
+            raise PermissionDenied(
+                "Đơn vị tổ chức (hoặc nơi tổ chức) phải thuộc đơn vị bạn được giao tổ chức lớp"
+            )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         form = self.get_serializer(data=request.data)
@@ -310,7 +350,7 @@ class CourseViewSet(
         course = self.get_object()
         form = self.get_serializer(course, data=request.data, partial=True)
         form.is_valid(raise_exception=True)
-        self._check_scope(form.validated_data, partial=True)
+        self._check_scope(form.validated_data, course=course)
         with refusals():
             services.update_course(course=course, by=request.user, **form.validated_data)
         return Response(self._out(course))
@@ -404,7 +444,7 @@ class OrganiserCalendar(APIView):
         return ics_response(body, f"don-vi-{organisation.pk}")
 
 
-class SessionViewSet(viewsets.ModelViewSet):
+class SessionViewSet(WritesNeedCourseScope, viewsets.ModelViewSet):
     """Sessions (buổi học); creating or moving one answers with clash warnings."""
 
     serializer_class = SessionSerializer
@@ -416,7 +456,9 @@ class SessionViewSet(viewsets.ModelViewSet):
         return Session.objects.visible_to(self.request.user).order_by("starts_at", "pk")
 
     def _course(self, course: Course) -> Course:
-        return get_object_or_404(Course.objects.visible_to(self.request.user), pk=course.pk)
+        found = get_object_or_404(Course.objects.visible_to(self.request.user), pk=course.pk)
+        require_writable(self.request.user, found.pk)
+        return found
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         form = self.get_serializer(data=request.data)
@@ -453,6 +495,7 @@ class SessionViewSet(viewsets.ModelViewSet):
 
 
 class EnrollmentViewSet(
+    WritesNeedCourseScope,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -482,6 +525,7 @@ class EnrollmentViewSet(
         course = get_object_or_404(
             Course.objects.visible_to(user), pk=form.validated_data["course"].pk
         )
+        require_writable(user, course.pk)
         person = get_object_or_404(
             Person.objects.visible_to(user), pk=form.validated_data["person"].pk
         )
@@ -552,16 +596,15 @@ class AttendanceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         by_session: dict[int, dict[int, str]] = {}
         for mark in form.validated_data:
             by_session.setdefault(mark["session"], {})[mark["enrollment"]] = mark["status"]
-        sessions = Session.objects.visible_to(request.user).select_related("course")
+        sessions = Session.objects.writable_by(request.user).select_related("course")
         found = {s.pk: s for s in sessions.filter(pk__in=by_session)}
         if set(by_session) - set(found):
             raise PermissionDenied("Có buổi học không tồn tại hoặc nằm ngoài phạm vi của bạn")
-        changed = 0
+        # All or nothing: every session's marks are checked before any is written.
         with refusals():
-            for pk, marks in by_session.items():
-                changed += services.record_attendance(
-                    session=found[pk], marks=marks, by=request.user
-                )
+            changed = services.record_attendance_many(
+                marks={found[pk]: marks for pk, marks in by_session.items()}, by=request.user
+            )
         return Response({"changed": changed, "received": len(form.validated_data)})
 
 

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.dates import parse_date
+from training.access import OUT_OF_SCOPE
 from training.models import Course, Enrollment, Session
 from training.planning import invite_gaps, may_plan
 from training.services import TrainingError
@@ -64,6 +65,8 @@ class InviteGapsView(APIView):
         if not may_plan(request.user):
             raise PermissionDenied("Chỉ đơn vị tổ chức hoặc quản trị mới được mời học viên")
         course = get_object_or_404(Course.objects.visible_to(request.user), pk=pk)
+        if not Course.objects.writable_by(request.user).filter(pk=course.pk).exists():
+            raise PermissionDenied(OUT_OF_SCOPE)
         try:
             body = request.data if isinstance(request.data, dict) else {}
             on = parse_date(body["as_of"]) if body.get("as_of") else None
@@ -92,6 +95,9 @@ class SignInSheetView(APIView):
             "course__programme", "course__venue_unit"
         )
         session = get_object_or_404(sessions, pk=pk)
+        # The sheet lists every invitee: it is for those who run the course.
+        if not Session.objects.writable_by(request.user).filter(pk=session.pk).exists():
+            raise PermissionDenied(OUT_OF_SCOPE)
         response = HttpResponse(render_session_sheet(session), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="so-diem-danh-buoi-{session.pk}.pdf"'
         return response

@@ -16,6 +16,18 @@ WEEKDAYS = (MO, TU, WE, TH, FR)
 WEEKDAY_NAMES = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 # A recurrence that finds no working day in this many years is a mistake, not a plan.
 MAX_YEARS = 3
+# Years a training may be planned in: beyond them the holiday tables and date arithmetic break.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def check_year(day: date) -> date:
+    """`day` if it lies in a plannable year; ValueError with a Vietnamese message otherwise."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(
+            f"Ngày {day.day:02d}/{day.month:02d}/{day.year} nằm ngoài khoảng cho phép "
+            f"(năm {FIRST_YEAR}–{LAST_YEAR})"
+        )
+    return day
 
 
 @lru_cache(maxsize=64)

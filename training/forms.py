@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from people.models import Level, Organisation, OrgKind, Unit
-from training.calendar import WEEKDAY_NAMES, at
+from training.calendar import WEEKDAY_NAMES, at, check_year
 from training.models import Course, Programme, Target
 from training.services import Recurrence
 
@@ -57,6 +57,16 @@ class CourseForm(forms.ModelForm):
         return {"audience_units": data.pop("audience_units"), **data}
 
 
+def plannable(day: date | None) -> date | None:
+    """A form's date inside the years training can be planned in (1900–2100)."""
+    if day is None:
+        return None
+    try:
+        return check_year(day)
+    except ValueError as e:
+        raise forms.ValidationError(str(e)) from e
+
+
 class RecurrenceForm(forms.Form):
     """Optional sessions to add: N working days from a date, or one weekday for N weeks."""
 
@@ -78,6 +88,9 @@ class RecurrenceForm(forms.Form):
     starts = forms.TimeField(label="Giờ bắt đầu", initial=time(7, 30), widget=CLOCK)
     ends = forms.TimeField(label="Giờ kết thúc", initial=time(16, 30), widget=CLOCK)
     skip_holidays = forms.BooleanField(label="Bỏ qua ngày lễ, Tết", required=False, initial=True)
+
+    def clean_start(self) -> date | None:
+        return plannable(self.cleaned_data.get("start"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -113,6 +126,9 @@ class SessionForm(forms.Form):
     starts = forms.TimeField(label="Từ", initial=time(7, 30), widget=CLOCK)
     ends = forms.TimeField(label="Đến", initial=time(11, 30), widget=CLOCK)
     title = forms.CharField(label="Nội dung", required=False, max_length=255)
+
+    def clean_day(self) -> date | None:
+        return plannable(self.cleaned_data.get("day"))
 
     def times(self) -> tuple[Any, Any]:
         day: date = self.cleaned_data["day"]

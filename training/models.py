@@ -175,6 +175,30 @@ class CourseQuerySet(models.QuerySet["Course"]):
             | Q(created_by_id=user.pk)
         )
 
+    def writable_by(self, user: settings.AUTH_USER_MODEL) -> "CourseQuerySet":  # type: ignore[name-defined]
+        """Courses the user may change: the organiser's unit (without an organiser, the venue's
+        unit; without either, every audience unit) lies inside a unit where the user holds a
+        training writer role (administrator, organiser). Seeing a course is not enough."""
+        from people.access import is_unrestricted
+        from training.access import writer_unit_ids
+
+        if is_unrestricted(user):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        units = writer_unit_ids(user)
+        through = Course.audience_units.through.objects
+        outside = through.exclude(unit_id__in=units).values("course_id")
+        return self.filter(
+            Q(organiser__isnull=False, organiser__unit_id__in=units)
+            | Q(organiser__isnull=True, venue_unit_id__in=units)
+            | (
+                Q(organiser__isnull=True, venue_unit__isnull=True)
+                & Q(pk__in=through.values("course_id"))
+                & ~Q(pk__in=outside)
+            )
+        )
+
     def upcoming(self, *, now: object = None) -> "CourseQuerySet":
         from django.utils import timezone
 
@@ -273,6 +297,9 @@ class SessionQuerySet(models.QuerySet["Session"]):
     def visible_to(self, user: settings.AUTH_USER_MODEL) -> "SessionQuerySet":  # type: ignore[name-defined]
         return self.filter(course__in=Course.objects.visible_to(user).values("pk"))
 
+    def writable_by(self, user: settings.AUTH_USER_MODEL) -> "SessionQuerySet":  # type: ignore[name-defined]
+        return self.filter(course__in=Course.objects.writable_by(user).values("pk"))
+
 
 class Session(models.Model):
     """One sitting (buổi học) of a course; aware times, shown in Asia/Ho_Chi_Minh."""
@@ -307,7 +334,19 @@ class EnrollmentQuerySet(models.QuerySet["Enrollment"]):
         return self.filter(status__in=Enrollment.SEAT_STATUSES)
 
     def visible_to(self, user: settings.AUTH_USER_MODEL) -> "EnrollmentQuerySet":  # type: ignore[name-defined]
-        return self.filter(course__in=Course.objects.visible_to(user).values("pk"))
+        """Invitations to a course the user sees, of people the user sees — or of everyone on
+        the list when the user may change the course."""
+        from people.access import is_unrestricted
+
+        if is_unrestricted(user):
+            return self
+        return self.filter(course__in=Course.objects.visible_to(user).values("pk")).filter(
+            Q(course__in=Course.objects.writable_by(user).values("pk"))
+            | Q(person__in=Person.objects.visible_to(user).values("pk"))
+        )
+
+    def writable_by(self, user: settings.AUTH_USER_MODEL) -> "EnrollmentQuerySet":  # type: ignore[name-defined]
+        return self.filter(course__in=Course.objects.writable_by(user).values("pk"))
 
 
 class Enrollment(models.Model):

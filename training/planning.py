@@ -29,9 +29,8 @@ from typing import Any
 from django.db import transaction
 
 from coverage.rules import Holder, untrained_holders
-from people.access import has_role, is_unrestricted
+from people.access import has_role, is_unrestricted, visible_unit_ids
 from people.models import (
-    Grant,
     Level,
     Organisation,
     Person,
@@ -42,6 +41,7 @@ from people.models import (
 )
 from people.text import clean
 from training import calendar
+from training.access import WRITERS
 from training.models import Course, Enrollment, Programme, Session, Target, TargetRule
 from training.services import TrainingError, add_sessions, create_course, invite_many
 
@@ -150,6 +150,14 @@ def resolve_target(code: str, *, on: date) -> Target:
         return Target.objects.current(clean(code), on=on)
     except Target.DoesNotExist as e:
         raise TrainingError(f"Không có chỉ tiêu «{code}» hiệu lực ngày {on:%d/%m/%Y}") from e
+
+
+def check_day(day: date) -> date:
+    """A plan's date in the years training can be planned in; TrainingError otherwise."""
+    try:
+        return calendar.check_year(day)
+    except ValueError as e:
+        raise TrainingError(str(e)) from e
 
 
 def _check_numbers(capacity: int, days: int) -> None:
@@ -416,6 +424,8 @@ def plan_courses(
 ) -> Plan:
     """Proposed courses (nothing saved) covering every untrained holder of `target` in `unit`."""
     _check_numbers(capacity, days)
+    check_day(as_of)
+    check_day(start)
     per_programme = gap_invitees(target=target, unit=unit, on=as_of)
     communes = {i.commune.pk: i.commune for g in per_programme.values() for i in g}
     parents = parents_on(communes.values(), as_of)
@@ -488,9 +498,10 @@ def audience_on(course: Course, on: date) -> list[Unit]:
     return [u for u in units if u.pk not in gone] + [link.new for link in successors]
 
 
-def gap_people(*, course: Course, on: date) -> list[int]:
+def gap_people(*, course: Course, on: date, user: Any = None) -> list[int]:
     """Ids of the untrained holders of the course's target inside its audience units on `on`,
-    for the roles whose gap this course's programme closes: overdue first, then by name."""
+    for the roles whose gap this course's programme closes: overdue first, then by name.
+    With `user`, only holders in organisations inside the units that user may see."""
     if course.target is None:
         raise TrainingError("Lớp chưa gắn với chỉ tiêu nào nên không biết ai chưa được tập huấn")
     units = audience_on(course, on)
@@ -502,20 +513,30 @@ def gap_people(*, course: Course, on: date) -> list[int]:
             "role__code", flat=True
         )
     )
+    holders = [h for unit in units for h in _holders(course.target, unit, on)]
+    seen = _visible_organisations(user, {h.organisation_id for h in holders})
     best: dict[int, tuple[bool, str]] = {}
-    for unit in units:
-        for holder in _holders(course.target, unit, on):
-            if holder.role_code in roles:
-                overdue = holder.status == "overdue"
-                old = best.get(holder.person_id, (False, holder.sort_key))
-                best[holder.person_id] = (old[0] or overdue, holder.sort_key)
+    for holder in holders:
+        if holder.role_code in roles and (seen is None or holder.organisation_id in seen):
+            overdue = holder.status == "overdue"
+            old = best.get(holder.person_id, (False, holder.sort_key))
+            best[holder.person_id] = (old[0] or overdue, holder.sort_key)
     return sorted(best, key=lambda pid: (not best[pid][0], best[pid][1], pid))
 
 
+def _visible_organisations(user: Any, ids: set[int]) -> set[int] | None:
+    """Which of the organisations `user` may see (None: no user, or one who sees all)."""
+    if user is None or is_unrestricted(user):
+        return None
+    found = Organisation.objects.filter(pk__in=ids, unit_id__in=visible_unit_ids(user))
+    return set(found.values_list("pk", flat=True))
+
+
 def invite_gaps(*, course: Course, on: date, by: Any = None) -> GapInvitations:
-    """Invite every gap once (waitlisted beyond capacity); those already invited are counted."""
+    """Invite every gap once (waitlisted beyond capacity); those already invited are counted.
+    Invited by a user, only the holders inside the units that user may see."""
     result = GapInvitations()
-    person_ids = gap_people(course=course, on=on)
+    person_ids = gap_people(course=course, on=on, user=by)
     current = set(
         course.enrollments.exclude(status=Enrollment.Status.CANCELLED).values_list(
             "person_id", flat=True
@@ -573,7 +594,7 @@ def apply_edits(plan: Plan, edits: Edits) -> Plan:
         courses[dest].invitees.append(invitee)
     for n, course in enumerate(courses):
         course.title = clean(edits.titles.get(n, "")) or course.title
-        course.start = edits.starts.get(n, course.start)
+        course.start = check_day(edits.starts.get(n, course.start))
         course.invitees.sort(key=lambda i: (i.sort_key, i.person_id))
         course.communes = _communes(course.invitees) if course.invitees else course.communes
         if len(course.invitees) > course.capacity and n not in edits.dropped:
@@ -588,4 +609,4 @@ def apply_edits(plan: Plan, edits: Edits) -> Plan:
 
 def may_plan(user: Any) -> bool:
     """Organisers and administrators plan courses and invite (each within their units)."""
-    return is_unrestricted(user) or has_role(user, Grant.Role.ORGANISER, Grant.Role.ADMINISTRATOR)
+    return is_unrestricted(user) or has_role(user, *WRITERS)

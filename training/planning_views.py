@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from config.dates import parse_date, show
-from people.access import can_see_unit
+from training.access import OUT_OF_SCOPE, may_write_units
 from training.attendance_import import AttendanceImportError, import_attendance, template_workbook
 from training.models import Course, Session, Target
 from training.planning import (
     Edits,
     Plan,
     apply_edits,
+    check_day,
     commit_plan,
     invite_gaps,
     may_plan,
@@ -58,6 +59,12 @@ class PlanForm(forms.Form):
     capacity = forms.IntegerField(label="Số học viên mỗi lớp", min_value=1, max_value=500)
     days = forms.IntegerField(label="Số ngày học", min_value=1, max_value=10)
 
+    def clean_as_of(self) -> Any:
+        return _plannable(self.cleaned_data.get("as_of"))
+
+    def clean_start(self) -> Any:
+        return _plannable(self.cleaned_data.get("start"))
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         targets = Target.objects.order_by("code", "valid_from")
@@ -71,8 +78,8 @@ class PlanForm(forms.Form):
         data = self.cleaned_data
         as_of = data["as_of"] or timezone.localdate()
         unit = resolve_unit(data["unit"], on=as_of)
-        if not can_see_unit(user, unit):
-            raise TrainingError(f"Bạn không có quyền với {unit.name}")
+        if not may_write_units(user, [unit]):
+            raise TrainingError(f"Bạn không có quyền tổ chức lớp tại {unit.name}")
         return plan_courses(
             target=resolve_target(data["target"], on=as_of),
             unit=unit,
@@ -81,6 +88,15 @@ class PlanForm(forms.Form):
             capacity=data["capacity"],
             days=data["days"],
         )
+
+
+def _plannable(day: Any) -> Any:
+    if day is None:
+        return None
+    try:
+        return check_day(day)
+    except TrainingError as e:
+        raise forms.ValidationError(str(e)) from e
 
 
 def _initial() -> dict[str, Any]:
@@ -178,6 +194,8 @@ def invite_gaps_form(request: HttpRequest, pk: int) -> HttpResponse:
     """The course page's «Mời người chưa được tập huấn» button."""
     _check_planner(request)
     course = get_object_or_404(Course.objects.visible_to(request.user), pk=pk)
+    if not Course.objects.writable_by(request.user).filter(pk=course.pk).exists():
+        raise PermissionDenied(OUT_OF_SCOPE)
     try:
         on = (
             parse_date(request.POST["as_of"]) if request.POST.get("as_of") else timezone.localdate()
@@ -196,10 +214,15 @@ def invite_gaps_form(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _session(request: HttpRequest, session_id: int) -> Session:
+    """A session of a course the user may change: its sheet, template and upload list every
+    invitee, so they are the organiser's, not every reader's (404 unseen, 403 only seen)."""
     sessions = Session.objects.visible_to(request.user).select_related(
         "course__programme", "course__venue_unit"
     )
-    return get_object_or_404(sessions, pk=session_id)
+    session = get_object_or_404(sessions, pk=session_id)
+    if not Session.objects.writable_by(request.user).filter(pk=session.pk).exists():
+        raise PermissionDenied(OUT_OF_SCOPE)
+    return session
 
 
 @login_required

@@ -8,7 +8,7 @@ import importlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -173,6 +173,10 @@ def schedule_sessions(*, course: Course, recurrence: Recurrence, title: str = ""
     """Sessions from a recurrence ("3 working days from 10/03/2026", "every Tuesday x 4")."""
     if recurrence.ends <= recurrence.starts:
         raise TrainingError("Giờ kết thúc phải sau giờ bắt đầu")
+    try:
+        calendar.check_year(recurrence.start)
+    except ValueError as e:
+        raise TrainingError(str(e)) from e
     return add_sessions(course=course, times=recurrence.times(), title=title)
 
 
@@ -369,12 +373,52 @@ def confirm(*, enrollment: Enrollment, by: Any = None) -> Enrollment:
     return enrollment
 
 
-def set_essay_mark(*, enrollment: Enrollment, mark: Decimal | None) -> Enrollment:
-    if mark is not None and mark < 0:
+# Enrollment.essay_mark holds 5 digits, 2 after the point.
+MAX_MARK = Decimal("999.99")
+
+
+def check_essay_mark(mark: Decimal | None) -> Decimal | None:
+    """The mark if it can be stored: a finite number from 0 to 999,99 (or None)."""
+    if mark is None:
+        return None
+    if not mark.is_finite():
+        raise TrainingError("Điểm bài thu hoạch phải là một số")
+    if mark < 0:
         raise TrainingError("Điểm bài thu hoạch không được âm")
+    if mark > MAX_MARK:
+        raise TrainingError("Điểm bài thu hoạch quá lớn (tối đa 999,99)")
+    return mark
+
+
+def parse_essay_mark(raw: str) -> Decimal | None:
+    """A mark typed by a person ("7,5", "8"); empty is None. TrainingError in Vietnamese."""
+    text = raw.strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        mark = Decimal(text)
+    except InvalidOperation as e:
+        raise TrainingError(f"Điểm bài thu hoạch không hợp lệ: «{raw.strip()}»") from e
+    try:
+        return check_essay_mark(mark)
+    except TrainingError as e:
+        raise TrainingError(f"{e}: «{raw.strip()}»") from e
+
+
+def set_essay_mark(*, enrollment: Enrollment, mark: Decimal | None) -> Enrollment:
+    mark = check_essay_mark(mark)
     enrollment.essay_mark = mark
     enrollment.save(update_fields=["essay_mark"])
     return enrollment
+
+
+def set_essay_marks(*, marks: Mapping[Enrollment, Decimal | None]) -> int:
+    """Several marks, all or nothing: every one is checked before any is written."""
+    checked = {e: check_essay_mark(m) for e, m in marks.items()}
+    with transaction.atomic():
+        for enrollment, mark in checked.items():
+            set_essay_mark(enrollment=enrollment, mark=mark)
+    return len(checked)
 
 
 # --- attendance --------------------------------------------------------------------------
@@ -385,6 +429,20 @@ MARKABLE = (Enrollment.Status.INVITED, Enrollment.Status.CONFIRMED)
 def record_attendance(*, session: Session, marks: Mapping[int, str], by: Any = None) -> int:
     """Upsert attendance marks {enrollment id: status} of one session; returns how many
     marks changed. Replaying the same marks changes nothing."""
+    return record_attendance_many(marks={session: marks}, by=by)
+
+
+def record_attendance_many(*, marks: Mapping[Session, Mapping[int, str]], by: Any = None) -> int:
+    """Marks of several sessions, all or nothing: every session's marks are checked first,
+    then all are written in one transaction. Returns how many marks changed."""
+    checked = [
+        (session, _check_marks(session, session_marks)) for session, session_marks in marks.items()
+    ]
+    with transaction.atomic():
+        return sum(_upsert_marks(s, m, s.course) for s, m in checked)
+
+
+def _check_marks(session: Session, marks: Mapping[int, str]) -> dict[int, str]:
     valid = set(Attendance.Status.values)
     bad = {s for s in marks.values() if s not in valid}
     if bad:
@@ -400,8 +458,7 @@ def record_attendance(*, session: Session, marks: Mapping[int, str], by: Any = N
     )
     if ids - known:
         raise TrainingError("Có học viên không thuộc lớp này hoặc không còn được mời")
-    with transaction.atomic():
-        return _upsert_marks(session, {int(k): v for k, v in marks.items()}, course)
+    return {int(k): v for k, v in marks.items()}
 
 
 def _upsert_marks(session: Session, marks: dict[int, str], course: Course) -> int:

@@ -4,7 +4,7 @@ calendar, course form, records upload. Thin: parse, call one service, render."""
 import calendar as monthcal
 from collections import defaultdict
 from datetime import date, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import wraps
 from typing import Any
 
@@ -20,14 +20,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from people.access import has_role, is_unrestricted
-from people.models import Grant, Person
+from people.models import Person
 from people.text import fold
 from training import calendar, services
+from training.access import OUT_OF_SCOPE, WRITERS, may_write_units, owner_units
 from training.forms import CourseForm, OverrideForm, RecordsUploadForm, RecurrenceForm, SessionForm
 from training.models import Attendance, Course, Enrollment, Programme, Session
 
-ORGANISERS = (Grant.Role.ADMINISTRATOR, Grant.Role.COMMISSION, Grant.Role.ORGANISER)
-RECORD_KEEPERS = (*ORGANISERS, Grant.Role.CLERK)
+# Training writes: administrators and organisers (the Commission and clerks only read).
+ORGANISERS = WRITERS
+RECORD_KEEPERS = WRITERS
+# Years a month page may show (date() and the holiday tables break far outside them).
+CALENDAR_YEARS = range(1900, 2101)
 
 
 def can_organise(user: Any) -> bool:
@@ -47,6 +51,19 @@ def organisers_only(view: Any) -> Any:
 def visible_course(request: HttpRequest, pk: int) -> Course:
     courses = Course.objects.visible_to(request.user).select_related("programme", "target")
     return get_object_or_404(courses, pk=pk)
+
+
+def may_write_course(user: Any, course: Course) -> bool:
+    return Course.objects.writable_by(user).filter(pk=course.pk).exists()
+
+
+def writable_course(request: HttpRequest, pk: int) -> Course:
+    """The course if the user may change it: 404 when they cannot see it, 403 when they only
+    see it (addressed to their unit but organised above it)."""
+    course = visible_course(request, pk)
+    if not may_write_course(request.user, course):
+        raise PermissionDenied(OUT_OF_SCOPE)
+    return course
 
 
 def seats(courses: QuerySet[Course]) -> QuerySet[Course]:
@@ -87,6 +104,8 @@ def course_list(request: HttpRequest) -> HttpResponse:
 def _month(request: HttpRequest) -> date:
     try:
         year, month = (int(x) for x in request.GET.get("thang", "").split("-"))
+        if year not in CALENDAR_YEARS:
+            raise ValueError(year)
         return date(year, month, 1)
     except ValueError:
         return timezone.localdate().replace(day=1)
@@ -140,11 +159,12 @@ def _save_sessions(request: HttpRequest, course: Course, form: RecurrenceForm) -
 
 @organisers_only
 def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    course = visible_course(request, pk) if pk else None
+    course = writable_course(request, pk) if pk else None
     form = CourseForm(request.POST or None, instance=course, user=request.user)
     plan = RecurrenceForm(request.POST or None, prefix="lich")
     if request.method == "POST" and form.is_valid() and plan.is_valid():
         try:
+            _check_owner(request.user, form.cleaned_data)
             if course is None:
                 course = services.create_course(by=request.user, **form.service_fields())
             else:
@@ -158,6 +178,21 @@ def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
+def _check_owner(user: Any, data: dict[str, Any]) -> None:
+    """The course as saved must stay one the user may change."""
+    units = owner_units(
+        organiser=data.get("organiser"),
+        venue_unit=data.get("venue_unit"),
+        audience_units=data.get("audience_units") or [],
+    )
+    if not units:
+        raise services.TrainingError("Cần chọn đơn vị tổ chức, nơi tổ chức hoặc đơn vị được mời")
+    if not may_write_units(user, units):
+        raise services.TrainingError(
+            "Đơn vị tổ chức (hoặc nơi tổ chức) phải thuộc đơn vị bạn được giao tổ chức lớp"
+        )
+
+
 # --- course page -------------------------------------------------------------------------
 
 
@@ -168,6 +203,16 @@ def _roster(course: Course) -> list[Enrollment]:
         .annotate(attended=attended)
         .order_by("person__sort_key", "pk")
     )
+
+
+def _shown(user: Any, roster: list[Enrollment], *, writer: bool) -> list[Enrollment]:
+    """The rows a user is shown: everyone to those who may change the course, otherwise only
+    the people inside the user's own units."""
+    if writer:
+        return roster
+    ids = [e.person_id for e in roster]
+    seen = set(Person.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    return [e for e in roster if e.person_id in seen]
 
 
 def _candidates(request: HttpRequest, course: Course) -> list[Person]:
@@ -186,20 +231,21 @@ def _candidates(request: HttpRequest, course: Course) -> list[Person]:
 @login_required
 def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     course = visible_course(request, pk)
+    writer = can_organise(request.user) and may_write_course(request.user, course)
     roster = _roster(course)
     counts: dict[str, int] = defaultdict(int)
     for e in roster:
         counts[e.status] += 1
     context = {
         "course": course,
-        "roster": roster,
+        "roster": _shown(request.user, roster, writer=writer),
         "counts": counts,
         "seats_taken": counts["invited"] + counts["confirmed"],
         "sessions": list(course.sessions.all()),
         "candidates": _candidates(request, course),
         "q": request.GET.get("q", ""),
         "session_form": SessionForm(),
-        "can_organise": can_organise(request.user),
+        "can_organise": writer,
         "open": course.status not in services.CLOSED,
     }
     return render(request, "training/course_detail.html", context)
@@ -212,8 +258,12 @@ def _back(course: Course) -> HttpResponse:
 @organisers_only
 @require_POST
 def invite_person(request: HttpRequest, pk: int) -> HttpResponse:
-    course = visible_course(request, pk)
-    person = get_object_or_404(Person.objects.visible_to(request.user), pk=request.POST["person"])
+    course = writable_course(request, pk)
+    raw = request.POST.get("person", "").strip()
+    if not raw.isdigit():
+        messages.error(request, "Chưa chọn người để mời (mã người không hợp lệ).")
+        return _back(course)
+    person = get_object_or_404(Person.objects.visible_to(request.user), pk=int(raw))
     try:
         e = services.invite(course=course, person=person, by=request.user)
     except services.TrainingError as err:
@@ -231,7 +281,7 @@ def invite_file(request: HttpRequest, pk: int) -> HttpResponse:
     """Invite everyone on an uploaded list; nobody when a row has a problem."""
     from training.invitations_import import invite_from_file
 
-    course = visible_course(request, pk)
+    course = writable_course(request, pk)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "Chưa chọn tệp danh sách mời (.xlsx hoặc .csv)")
@@ -249,7 +299,7 @@ def invite_file(request: HttpRequest, pk: int) -> HttpResponse:
 @organisers_only
 @require_POST
 def enrollment_action(request: HttpRequest, pk: int, enrollment_pk: int, verb: str) -> HttpResponse:
-    course = visible_course(request, pk)
+    course = writable_course(request, pk)
     enrollment = get_object_or_404(course.enrollments.select_related("person"), pk=enrollment_pk)
     try:
         if verb == "cancel":
@@ -269,7 +319,7 @@ def enrollment_action(request: HttpRequest, pk: int, enrollment_pk: int, verb: s
 @organisers_only
 @require_POST
 def add_session(request: HttpRequest, pk: int) -> HttpResponse:
-    course = visible_course(request, pk)
+    course = writable_course(request, pk)
     form = SessionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Ngày, giờ buổi học không hợp lệ (dd/mm/yyyy, HH:MM).")
@@ -291,7 +341,7 @@ def add_session(request: HttpRequest, pk: int) -> HttpResponse:
 @organisers_only
 @require_POST
 def delete_session(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
-    course = visible_course(request, pk)
+    course = writable_course(request, pk)
     session = get_object_or_404(course.sessions, pk=session_pk)
     try:
         services.delete_session(session=session)
@@ -307,7 +357,7 @@ def delete_session(request: HttpRequest, pk: int, session_pk: int) -> HttpRespon
 @organisers_only
 def attendance(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
     """One session's grid: a row per invitee, four big buttons; one post saves them all."""
-    course = visible_course(request, pk)
+    course = writable_course(request, pk)
     session = get_object_or_404(course.sessions, pk=session_pk)
     enrollments = list(
         course.enrollments.filter(status__in=services.MARKABLE)
@@ -342,26 +392,32 @@ def attendance(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
 
 
 def _save_marks(request: HttpRequest, roster: list[Enrollment]) -> None:
+    """Every mark on the page, or none: all are read and checked before any is written."""
+    changed: dict[Enrollment, Decimal | None] = {}
+    problems = []
     for e in roster:
-        raw = request.POST.get(f"essay{e.pk}", "").strip().replace(",", ".")
         try:
-            mark = Decimal(raw) if raw else None
-        except InvalidOperation:
-            messages.error(request, f"Điểm của {e.person} không hợp lệ: «{raw}»")
+            mark = services.parse_essay_mark(request.POST.get(f"essay{e.pk}", ""))
+        except services.TrainingError as err:
+            problems.append(f"{e.person}: {err}")
             continue
         if mark != e.essay_mark:
-            services.set_essay_mark(enrollment=e, mark=mark)
+            changed[e] = mark
+    if problems:
+        raise services.TrainingError("Chưa lưu điểm nào. " + "; ".join(problems))
+    services.set_essay_marks(marks=changed)
 
 
 @login_required
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     """Attendance share, essay marks and results; closing computes and records them."""
     course = visible_course(request, pk)
+    writer = can_organise(request.user) and may_write_course(request.user, course)
     n_sessions = course.sessions.count()
     roster = [e for e in _roster(course) if e.status not in ("cancelled", "waitlisted")]
     if request.method == "POST":
-        if not can_organise(request.user):
-            raise PermissionDenied
+        if not writer:
+            raise PermissionDenied(OUT_OF_SCOPE)
         try:
             _save_marks(request, roster)
             if "close" in request.POST:
@@ -370,6 +426,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         except services.TrainingError as err:
             messages.error(request, str(err))
         return redirect("training:results", pk=course.pk)
+    roster = _shown(request.user, roster, writer=writer)
     for e in roster:  # annotated rows: `attended` comes from the query
         attended: int = e.attended  # type: ignore[attr-defined]
         e.share = (Decimal(attended) / n_sessions) if n_sessions else Decimal(0)  # type: ignore[attr-defined]
@@ -381,7 +438,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         "roster": roster,
         "n_sessions": n_sessions,
         "closed": course.status == Course.Status.COMPLETED,
-        "can_organise": can_organise(request.user),
+        "can_organise": writer,
         "override_form": OverrideForm(),
     }
     return render(request, "training/results.html", context)
@@ -390,7 +447,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 @organisers_only
 @require_POST
 def override(request: HttpRequest, pk: int, enrollment_pk: int) -> HttpResponse:
-    course = visible_course(request, pk)
+    course = writable_course(request, pk)
     enrollment = get_object_or_404(course.enrollments, pk=enrollment_pk)
     form = OverrideForm(request.POST)
     if not form.is_valid():

@@ -135,7 +135,7 @@ def test_it_keeps_planners_to_their_units(client, gaps) -> None:  # type: ignore
 
     response = propose(client)
 
-    assert "Bạn không có quyền với Tỉnh Hà Giang" in response.content.decode()
+    assert "Bạn không có quyền tổ chức lớp tại Tỉnh Hà Giang" in response.content.decode()
     assert "plan" not in response.context or not response.context.get("plan")
 
 

@@ -8,13 +8,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from config.dates import parse_date, show
+from training.calendar import check_year
 from training.planning import Plan, commit_plan, plan_courses, resolve_target, resolve_unit
 from training.services import TrainingError
 
 
 def _date(text: str) -> Any:
     try:
-        return parse_date(text)
+        return check_year(parse_date(text))
     except ValueError as e:
         raise CommandError(str(e)) from e
 
