@@ -14,8 +14,7 @@ from rest_framework.views import APIView
 from certificates import bulk, services
 from certificates.models import Certificate, Issuer
 from certificates.services import CertificateError
-from certificates.views import MANAGERS, client_ip
-from people.access import has_role
+from certificates.views import FORBIDDEN, client_ip
 from training.models import TrainingRecord
 
 
@@ -76,8 +75,8 @@ class CertificateSerializer(serializers.ModelSerializer):
 
 
 class IssueSerializer(serializers.Serializer):
-    training_record = serializers.IntegerField()
-    issuer = serializers.IntegerField()
+    training_record = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    issuer = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
 
 
 class RevokeSerializer(serializers.Serializer):
@@ -117,15 +116,19 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):  # + create (issue by h
         return Certificate.objects.visible_to(self.request.user).order_by("-year", "-serial")
 
     def _manage(self) -> Certificate:
-        if not has_role(self.request.user, *MANAGERS):
-            raise PermissionDenied("Bạn không có quyền cấp, thu hồi giấy chứng nhận.")
-        return self.get_object()
+        """A certificate the caller sees (else 404) and may write (else 403)."""
+        if not services.can_write(self.request.user):
+            raise PermissionDenied(FORBIDDEN)
+        certificate = self.get_object()
+        if not services.writable_certificates(self.request.user).filter(pk=certificate.pk).exists():
+            raise PermissionDenied(FORBIDDEN)
+        return certificate
 
     @extend_schema(request=IssueSerializer, responses={201: CertificateSerializer})
     def create(self, request: Request) -> Response:
         """Issue by hand for a training record the caller can see (imported history too)."""
-        if not has_role(request.user, *MANAGERS):
-            raise PermissionDenied("Bạn không có quyền cấp, thu hồi giấy chứng nhận.")
+        if not services.can_write(request.user):
+            raise PermissionDenied(FORBIDDEN)
         data = IssueSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         records = TrainingRecord.objects.visible_to(request.user)
@@ -133,6 +136,10 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):  # + create (issue by h
         issuer = Issuer.objects.filter(pk=data.validated_data["issuer"]).first()
         if record is None or issuer is None:
             raise ValidationError({"detail": "Không có kết quả tập huấn hoặc cơ quan cấp này."})
+        if not services.writable_records(request.user).filter(pk=record.pk).exists():
+            raise PermissionDenied("Bạn không có quyền cấp giấy chứng nhận cho người này.")
+        if not services.usable_issuers(request.user).filter(pk=issuer.pk).exists():
+            raise PermissionDenied(f"Bạn không được cấp giấy chứng nhận với số của «{issuer}».")
         try:
             made = services.issue_certificate(record=record, issuer=issuer, by=request.user)
         except CertificateError as error:
@@ -166,6 +173,10 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):  # + create (issue by h
     @action(detail=True, methods=["post"])
     def reissue(self, request: Request, pk: str | None = None) -> Response:
         certificate = self._manage()
+        if not services.usable_issuers(request.user).filter(pk=certificate.issuer_id).exists():
+            raise PermissionDenied(
+                f"Bạn không được cấp lại với số của «{certificate.issuer_name_printed}»."
+            )
         try:
             new = services.reissue_certificate(certificate=certificate, by=request.user)
         except CertificateError as error:

@@ -1,6 +1,10 @@
 """Demo certificates on the training demo: the two issuing bodies (with their names before and
 after the 2025 merger), certificates for the completed courses of two programmes, one revoked
-and one reissued. Idempotent: issuing skips enrolments that have a certificate."""
+and one reissued. Idempotent: issuing skips enrolments that have a certificate.
+
+The Party issuer is linked to the provincial Ban Tuyên giáo và Dân vận, so the demo organiser
+(`tochuc`, granted the province) may issue with it; the Front issuer has no organisation, so
+only administrators may use its numbers by hand."""
 
 from datetime import date
 from typing import TextIO
@@ -52,6 +56,10 @@ def _issuer(code: str, names: list[dict], **fields: object) -> Issuer:
     if created:
         for name in names:
             IssuerName.objects.create(issuer=issuer, **name)
+    elif issuer.organisation_id is None and fields.get("organisation") is not None:
+        # An issuer made by an older demo: link it, so that organisers may use its numbers.
+        issuer.organisation = fields["organisation"]  # type: ignore[assignment]
+        issuer.save(update_fields=["organisation"])
     return issuer
 
 

@@ -1,5 +1,6 @@
 """HTML pages: the organisers' list, a trainee's own certificates, the public verification."""
 
+import re
 from datetime import date
 
 from django.contrib import messages
@@ -7,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -21,24 +22,33 @@ from people.models import Grant
 from people.text import fold
 from training.models import Course, TrainingRecord
 
-MANAGERS = (Grant.Role.ADMINISTRATOR, Grant.Role.COMMISSION, Grant.Role.ORGANISER)
+# The issue register (a read): the writers and the Commission.
+REGISTER_READERS = (Grant.Role.ADMINISTRATOR, Grant.Role.COMMISSION, Grant.Role.ORGANISER)
+FORBIDDEN = "Bạn không có quyền cấp, thu hồi giấy chứng nhận."
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
-def _managed(request: HttpRequest) -> None:
-    if not has_role(request.user, *MANAGERS):
-        raise PermissionDenied("Bạn không có quyền cấp, thu hồi giấy chứng nhận.")
+def _writer(request: HttpRequest) -> None:
+    if not services.can_write(request.user):
+        raise PermissionDenied(FORBIDDEN)
+
+
+def number_param(value: object) -> int | None:
+    """A primary key typed in a form or a URL (1 to 9 ASCII digits), else None."""
+    text = str(value or "").strip()
+    return int(text) if re.fullmatch(r"[0-9]{1,9}", text) else None
 
 
 def _filtered(request: HttpRequest) -> tuple:
     certificates = Certificate.objects.visible_to(request.user).select_related("issuer")
     params = request.GET
-    if params.get("course", "").isdigit():
-        certificates = certificates.filter(course_id=params["course"])
-    if params.get("issuer", "").isdigit():
-        certificates = certificates.filter(issuer_id=params["issuer"])
+    if (course := number_param(params.get("course"))) is not None:
+        certificates = certificates.filter(course_id=course)
+    if (issuer := number_param(params.get("issuer"))) is not None:
+        certificates = certificates.filter(issuer_id=issuer)
     if params.get("status") in Certificate.Status.values:
         certificates = certificates.filter(status=params["status"])
-    if query := params.get("q", "").strip():
+    if query := services.without_nul(params.get("q")).strip():
         certificates = certificates.filter(
             Q(number__icontains=query)
             | Q(code__iexact=query)
@@ -61,23 +71,25 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "issuers": Issuer.objects.prefetch_related("names"),
+            "usable_issuers": services.usable_issuers(request.user).prefetch_related("names"),
             "courses": courses.order_by("-pk")[:200],
             "pending": _pending_records(request)[:50],
             "statuses": Certificate.Status.choices,
             "params": params,
-            "can_manage": has_role(request.user, *MANAGERS),
+            "can_manage": services.can_write(request.user),
+            "can_register": has_role(request.user, *REGISTER_READERS),
             "year": timezone.localdate().year,
         },
     )
 
 
 def _pending_records(request: HttpRequest) -> QuerySet[TrainingRecord]:
-    """Training records of certifying programmes that have no valid certificate yet."""
+    """Training records the user may certify (certifying programme, no valid certificate)."""
     issued = Certificate.objects.filter(
         status=Certificate.Status.VALID, training_record__isnull=False
     )
     return (
-        TrainingRecord.objects.visible_to(request.user)
+        services.writable_records(request.user)
         .filter(programme__has_certificate=True)
         .exclude(pk__in=issued.values("training_record_id"))
         .select_related("person", "programme")
@@ -94,7 +106,12 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "certificates/detail.html",
-        {"c": certificate, "can_manage": has_role(request.user, *MANAGERS)},
+        {
+            "c": certificate,
+            "can_manage": services.writable_certificates(request.user)
+            .filter(pk=certificate.pk)
+            .exists(),
+        },
     )
 
 
@@ -116,11 +133,19 @@ def certificate_pdf(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def certificate_issue(request: HttpRequest) -> HttpResponse:
     """Issue by hand for a training record (from a course, an import or entered by hand)."""
-    _managed(request)
-    record = get_object_or_404(
-        TrainingRecord.objects.visible_to(request.user), pk=request.POST.get("record") or 0
-    )
-    issuer = get_object_or_404(Issuer, pk=request.POST.get("issuer") or 0)
+    _writer(request)
+    record_pk = number_param(request.POST.get("record"))
+    issuer_pk = number_param(request.POST.get("issuer"))
+    if record_pk is None or issuer_pk is None:
+        messages.error(request, "Chưa chọn kết quả tập huấn hoặc cơ quan cấp hợp lệ.")
+        return redirect("certificates:list")
+    record = get_object_or_404(TrainingRecord.objects.visible_to(request.user), pk=record_pk)
+    if not services.writable_records(request.user).filter(pk=record.pk).exists():
+        raise PermissionDenied("Bạn không có quyền cấp giấy chứng nhận cho người này.")
+    issuer = get_object_or_404(Issuer, pk=issuer_pk)
+    if not services.usable_issuers(request.user).filter(pk=issuer.pk).exists():
+        messages.error(request, f"Bạn không được cấp giấy chứng nhận với số của «{issuer}».")
+        return redirect("certificates:list")
     try:
         certificate = services.issue_certificate(record=record, issuer=issuer, by=request.user)
     except CertificateError as error:
@@ -133,8 +158,7 @@ def certificate_issue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    _managed(request)
-    certificate = get_object_or_404(Certificate.objects.visible_to(request.user), pk=pk)
+    certificate = _writable(request, pk)
     try:
         services.revoke_certificate(
             certificate=certificate, reason=request.POST.get("reason", ""), by=request.user
@@ -148,8 +172,12 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def certificate_reissue(request: HttpRequest, pk: int) -> HttpResponse:
-    _managed(request)
-    certificate = get_object_or_404(Certificate.objects.visible_to(request.user), pk=pk)
+    certificate = _writable(request, pk)
+    if not services.usable_issuers(request.user).filter(pk=certificate.issuer_id).exists():
+        messages.error(
+            request, f"Bạn không được cấp lại với số của «{certificate.issuer_name_printed}»."
+        )
+        return redirect("certificates:detail", pk=pk)
     try:
         new = services.reissue_certificate(certificate=certificate, by=request.user)
     except CertificateError as error:
@@ -157,6 +185,15 @@ def certificate_reissue(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("certificates:detail", pk=pk)
     messages.success(request, f"Đã cấp lại: số mới {new.number} thay cho {certificate.number}.")
     return redirect("certificates:detail", pk=new.pk)
+
+
+def _writable(request: HttpRequest, pk: int) -> Certificate:
+    """A certificate the user sees (else 404) and may write (else 403)."""
+    _writer(request)
+    certificate = get_object_or_404(Certificate.objects.visible_to(request.user), pk=pk)
+    if not services.writable_certificates(request.user).filter(pk=pk).exists():
+        raise PermissionDenied(FORBIDDEN)
+    return certificate
 
 
 def _course_certificates(request: HttpRequest, course_id: int) -> list[Certificate]:
@@ -190,9 +227,15 @@ def course_zip(request: HttpRequest, course_id: int) -> HttpResponse:
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
     """The issue register of one issuer for one year (.xlsx)."""
-    _managed(request)
-    issuer = get_object_or_404(Issuer, pk=request.GET.get("issuer") or 0)
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else date.today().year
+    if not has_role(request.user, *REGISTER_READERS):
+        raise PermissionDenied("Bạn không có quyền tải sổ cấp giấy chứng nhận.")
+    issuer_pk = number_param(request.GET.get("issuer"))
+    if issuer_pk is None:
+        return _bad_request("Chưa chọn cơ quan cấp hợp lệ.")
+    issuer = get_object_or_404(Issuer, pk=issuer_pk)
+    year = number_param(request.GET.get("year") or date.today().year)
+    if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
+        return _bad_request(f"Năm phải là số từ {FIRST_YEAR} đến {LAST_YEAR}.")
     visible = Certificate.objects.visible_to(request.user)
     content = bulk.register_xlsx(issuer=issuer, year=year, certificates=visible)
     response = HttpResponse(
@@ -200,6 +243,10 @@ def register(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="so_cap_gcn_{issuer.code}_{year}.xlsx"'
     return response
+
+
+def _bad_request(message: str) -> HttpResponse:
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from certificates.models import Issuer, IssuerName
-from people.models import Organisation, Person
+from people.models import Organisation, OrgKind, Person, Unit
 from tests.factories import PersonFactory
 from training import services as training
 from training.models import Course, Programme
@@ -64,6 +64,15 @@ def make_front_issuer(*, organisation: Organisation | None = None) -> Issuer:
         name="Ủy ban MTTQ Việt Nam tỉnh Tuyên Quang",
         header="ỦY BAN MẶT TRẬN TỔ QUỐC VIỆT NAM\nTỈNH TUYÊN QUANG",
     )
+    return issuer
+
+
+def link_issuer(issuer: Issuer, unit: Unit) -> Issuer:
+    """Link `issuer` to a body at `unit`: organisers of that unit may then use its numbers."""
+    issuer.organisation = Organisation.objects.create(
+        unit=unit, kind=OrgKind.AGENCY, name=f"Ban Tuyên giáo và Dân vận {unit.name}"
+    )
+    issuer.save(update_fields=["organisation"])
     return issuer
 
 

@@ -2,7 +2,7 @@ import pytest
 
 from certificates.models import Certificate
 from people.models import Grant
-from tests.certificates.conftest import close_a_course
+from tests.certificates.conftest import close_a_course, link_issuer
 from tests.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db
@@ -10,6 +10,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def two_communes(tree, party_issuer):  # type: ignore[no-untyped-def]
+    link_issuer(party_issuer, tree.tuyen_quang)
     here = close_a_course(n=2, unit=tree.nghia_thuan)
     there = close_a_course(n=1, unit=tree.can_ty_new)
     return here, there
@@ -105,6 +106,7 @@ def test_it_issues_by_hand_for_a_visible_record(client, tree, party_issuer):
         programme=programme,
         completed_on=date(2024, 1, 2),
     )
+    link_issuer(party_issuer, tree.nghia_thuan)
     client.force_login(_user(tree.nghia_thuan))
     url = "/api/v1/certificates/"
     body = {"training_record": mine.pk, "issuer": party_issuer.pk}

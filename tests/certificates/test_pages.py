@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from certificates.models import Certificate
 from certificates.services import reissue_certificate, revoke_certificate
 from people.models import Grant
-from tests.certificates.conftest import close_a_course
+from tests.certificates.conftest import close_a_course, link_issuer
 from tests.factories import UserFactory, grant
 from training.models import Programme, TrainingRecord
 
@@ -91,8 +91,9 @@ def test_it_exports_the_register_and_reads_back(client, organiser, closed, party
 
 
 def test_it_issues_by_hand_revokes_and_reissues_from_the_pages(
-    client, organiser, closed, party_issuer
+    client, tree, organiser, closed, party_issuer
 ):
+    link_issuer(party_issuer, tree.tuyen_quang)
     client.force_login(organiser)
     record = TrainingRecord.objects.filter(course=closed.course).first()
     certificate = Certificate.objects.get(training_record=record)
