@@ -56,6 +56,33 @@ class DayFilter(filters.Filter):
     field_class = DayField
 
 
+# Ids are BigAutoField: a larger number would overflow the database driver (a 500, not a 400).
+MAX_ID = 2**63 - 1
+
+
+class IdField(forms.IntegerField):
+    """The id of a row: a whole number from 1 to MAX_ID, else a 400 naming the parameter."""
+
+    default_error_messages = {
+        "invalid": "Phải là một số id (số nguyên dương)",
+        "min_value": "Phải là một số id (số nguyên dương)",
+        "max_value": f"Số id quá lớn (tối đa {MAX_ID})",
+    }
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(filters.NumberFilter):
+    field_class = IdField
+
+    def get_max_validator(self) -> None:
+        return None  # IdField has its own bound
+
+
 QS = TypeVar("QS", bound=QuerySet)
 
 
@@ -78,10 +105,10 @@ class UnitFilter(DatedFilterSet):
     code = filters.CharFilter(help_text="Mã GSO (hiểu theo danh mục có hiệu lực vào as_of)")
     level = filters.ChoiceFilter(choices=Level.choices, help_text="Cấp đơn vị")
     kind = filters.ChoiceFilter(choices=Unit.Kind.choices, help_text="Loại đơn vị")
-    within = filters.NumberFilter(
+    within = IdFilter(
         method="filter_within", help_text="Id một đơn vị: các đơn vị thuộc nó vào ngày as_of"
     )
-    parent = filters.NumberFilter(
+    parent = IdFilter(
         method="filter_parent", help_text="Id một đơn vị: các đơn vị con trực tiếp vào ngày as_of"
     )
     search = filters.CharFilter(method="filter_search", help_text="Tên, không phân biệt dấu")
@@ -106,9 +133,9 @@ class UnitFilter(DatedFilterSet):
 
 class OrganisationFilter(DatedFilterSet):
     as_of = DayFilter(method="filter_as_of", help_text="Chỉ các tổ chức hoạt động vào ngày này")
-    unit = filters.NumberFilter(field_name="unit_id", help_text="Id đơn vị đặt tổ chức")
+    unit = IdFilter(field_name="unit_id", help_text="Id đơn vị đặt tổ chức")
     kind = filters.ChoiceFilter(choices=OrgKind.choices, help_text="Loại tổ chức")
-    within = filters.NumberFilter(
+    within = IdFilter(
         method="filter_within", help_text="Id một đơn vị: các tổ chức thuộc nó vào ngày as_of"
     )
     search = filters.CharFilter(method="filter_search", help_text="Tên, không phân biệt dấu")
@@ -140,7 +167,7 @@ class PersonFilter(DatedFilterSet):
         method="filter_citizen_id",
         help_text="Số CCCD đầy đủ (chỉ người dùng được xem số CCCD)",
     )
-    unit = filters.NumberFilter(
+    unit = IdFilter(
         method="filter_unit",
         help_text="Id một đơn vị: những người giữ chức danh ở đơn vị đó vào ngày as_of",
     )
@@ -171,10 +198,10 @@ class PersonFilter(DatedFilterSet):
 class PositionFilter(DatedFilterSet):
     as_of = DayFilter(method="filter_as_of", help_text="Chỉ các chức vụ còn hiệu lực vào ngày này")
     role = filters.CharFilter(field_name="role__code", help_text="Mã chức danh")
-    unit = filters.NumberFilter(
+    unit = IdFilter(
         method="filter_unit", help_text="Id một đơn vị: chức vụ ở các tổ chức thuộc nó vào as_of"
     )
-    person = filters.NumberFilter(field_name="person_id", help_text="Id người")
+    person = IdFilter(field_name="person_id", help_text="Id người")
 
     class Meta:
         model = Position

@@ -72,6 +72,11 @@ PERSON_COLUMNS = {
     "ethnicity": ETHNIC,
     "birth_date": BIRTH,
 }
+# A person outside the importing user's units: say so without saying who (name, birth date).
+ID_ELSEWHERE = "Số CCCD đã được đăng ký ở đơn vị khác; liên hệ quản trị để chuyển người này"
+NAMESAKE_ELSEWHERE = (
+    "Đã có người cùng họ tên và ngày sinh ở đơn vị khác; liên hệ quản trị để chuyển người này"
+)
 HEADER_SEARCH_ROWS = 30
 ROSTER_LOCK = 0x726F73746572  # pg_advisory_xact_lock key of roster imports ("roster")
 
@@ -553,20 +558,24 @@ class Planner:
     # -- people
 
     def _load_people(self) -> None:
+        # Looked up country-wide, so that a person already registered elsewhere is neither
+        # duplicated nor (for a restricted user) touched: see `_reachable`.
         self.by_id: dict[str, Person] = {}
-        self.by_name: dict[tuple[str, date], Person] = {}
+        self.by_name: dict[tuple[str, date], list[Person]] = defaultdict(list)
         cids = {e.person.citizen_id for e in self.entries if e.person.citizen_id}
         for batch in _chunks(cids):
             for person in Person.objects.filter(citizen_id__in=batch):
                 self.by_id[person.citizen_id or ""] = person
         keys = {e.person.match_key() for e in self.entries if e.person.birth_date}
         for batch in _chunks(keys):
-            for person in Person.objects.filter(name_key__in=batch, birth_date__isnull=False):
+            for person in Person.objects.filter(
+                name_key__in=batch, birth_date__isnull=False
+            ).order_by("pk"):
                 assert person.birth_date
-                current = self.by_name.get((person.name_key, person.birth_date))
-                # Prefer a person without an ID: a row with an ID matches by ID already.
-                if current is None or (current.citizen_id and not person.citizen_id):
-                    self.by_name[(person.name_key, person.birth_date)] = person
+                self.by_name[(person.name_key, person.birth_date)].append(person)
+        found = {p.pk for p in self.by_id.values()}
+        found |= {p.pk for people in self.by_name.values() for p in people}
+        self.reachable = self._people_in_scope(found)
         self.file_ids: dict[str, Entry] = {}
         self.name_to_id: dict[tuple[str, date], str] = {}
         for entry in self.entries:
@@ -585,9 +594,11 @@ class Planner:
             return
         found = self.by_id.get(data.citizen_id) if data.citizen_id else None
         if found is None and data.birth_date:
-            candidate = self.by_name.get((data.match_key(), data.birth_date))
-            if candidate and (not candidate.citizen_id or not data.citizen_id):
-                found = candidate
+            found = self._namesake(data)
+            if found is not None and not self._reachable(found):
+                # Creating a second record of this person would be worse than stopping.
+                name_column = FULL if data.full_name or not data.given_name else GIVEN
+                return self._problem(entry, name_column, NAMESAKE_ELSEWHERE)
         if found is not None:
             entry.who = found
             self._note_update(found, data)
@@ -618,6 +629,10 @@ class Planner:
             )
             return False
         known = self.by_id.get(data.citizen_id)
+        if known is not None and not self._reachable(known):
+            # Say nothing about who holds it: that person is outside the user's units.
+            self._problem(entry, CID, ID_ELSEWHERE)
+            return False
         if known is not None and (
             known.name_key != data.match_key()
             or (known.birth_date and data.birth_date and known.birth_date != data.birth_date)
@@ -631,7 +646,38 @@ class Planner:
             return False
         return True
 
+    def _people_in_scope(self, person_ids: set[int]) -> set[int] | None:
+        """Which of these people the user may see (None: everyone, for superusers and
+        commands); people are matched and updated only among them."""
+        if self.user is None or is_unrestricted(self.user):
+            return None
+        found: set[int] = set()
+        for batch in _chunks(person_ids):
+            found |= set(
+                Person.objects.visible_to(self.user)
+                .filter(pk__in=batch)
+                .values_list("pk", flat=True)
+            )
+        return found
+
+    def _reachable(self, person: Person) -> bool:
+        return self.reachable is None or person.pk in self.reachable
+
+    def _namesake(self, data: PersonData) -> Person | None:
+        """The known person with this name and birth date: one the user may see first, then
+        one without an ID (a row with an ID matches by ID already); never one whose ID differs
+        from the row's."""
+        assert data.birth_date
+        candidates = [
+            p
+            for p in self.by_name.get((data.match_key(), data.birth_date), [])
+            if not p.citizen_id or not data.citizen_id
+        ]
+        candidates.sort(key=lambda p: (not self._reachable(p), bool(p.citizen_id)))
+        return candidates[0] if candidates else None
+
     def _note_update(self, person: Person, data: PersonData) -> None:
+        assert self._reachable(person), "never update a person outside the user's units"
         if person.pk in self.person_updates:
             return
         for name in ("birth_date", "sex", "ethnicity", "citizen_id", "legacy_id", "phone", "email"):
@@ -922,9 +968,12 @@ def _commune_code(spans: list[tuple[date, date, str]], day: date) -> str:
     return next((code for since, until, code in spans if since <= day <= until), "")
 
 
-def export_rows(positions: Iterable[Position], *, reveal: bool = True) -> Iterator[list[Any]]:
+def export_rows(
+    positions: Iterable[Position], *, reveal: bool = True, ethnicity: bool = True
+) -> Iterator[list[Any]]:
     """One list of cell values per position, in COLUMNS order (re-importable as is).
-    Without `reveal`, citizen IDs are masked and ethnicity (sensitive) left out."""
+    Without `reveal`, citizen IDs are masked; without `ethnicity` (sensitive, administrators
+    only), that column is left empty."""
     positions = list(positions)
     communes = _communes_on(positions)
     for p in positions:
@@ -939,7 +988,7 @@ def export_rows(positions: Iterable[Position], *, reveal: bool = True) -> Iterat
             *(parts if person.given_name else ("", "", "")),
             person.birth_date,
             person.get_sex_display() if person.sex else "",
-            person.ethnicity if reveal else "",
+            person.ethnicity if ethnicity else "",
             (person.citizen_id or person.legacy_id) if reveal else ids.mask(person.citizen_id),
             person.phone,
             person.email,
@@ -976,13 +1025,19 @@ def _workbook(title: str, rows: Iterable[list[Any]]) -> bytes:
 
 
 def export_roster(
-    *, unit: Unit, as_of: date | None = None, user: Any = None, reveal: bool = True
+    *,
+    unit: Unit,
+    as_of: date | None = None,
+    user: Any = None,
+    reveal: bool = True,
+    ethnicity: bool = True,
 ) -> bytes:
-    """The roster of `unit` as an .xlsx in the import's columns."""
+    """The roster of `unit` as an .xlsx in the import's columns (`reveal`: full citizen IDs;
+    `ethnicity`: the ethnicity column filled)."""
     when = f"ngày {show(as_of)}" if as_of else "toàn bộ thời gian"
     title = f"DANH SÁCH CHỨC DANH — {unit.name.upper()} — {when}"
     positions = roster_positions(unit=unit, as_of=as_of, user=user)
-    return _workbook(title, export_rows(positions, reveal=reveal))
+    return _workbook(title, export_rows(positions, reveal=reveal, ethnicity=ethnicity))
 
 
 def template_workbook() -> bytes:

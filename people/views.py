@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from config.dates import parse_date
 from people.access import (
+    ID_READERS,
     can_see_citizen_ids,
     can_see_unit,
     granted_unit_ids,
@@ -47,6 +48,7 @@ ROSTER_PAGE_SIZE = 50
 IMPORT_ROLES = (Grant.Role.ADMINISTRATOR, Grant.Role.CLERK)
 MAX_UPLOAD = 20 * 1024 * 1024
 UPLOAD_KEPT_SECONDS = 24 * 3600
+MAX_ID_DIGITS = 18  # ids are 64-bit; a longer number is no unit (and would overflow SQLite)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -69,9 +71,9 @@ def _start_units(user: Any, day: date) -> list[Unit]:
 
 def _chosen_unit(request: HttpRequest, starts: list[Unit]) -> Unit | None:
     raw = request.GET.get("unit", "")
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):  # "²" is a digit to str.isdigit, not to int()
         return starts[0] if starts else None
-    unit = Unit.objects.filter(pk=int(raw)).first()
+    unit = Unit.objects.filter(pk=int(raw)).first() if len(raw) <= MAX_ID_DIGITS else None
     if unit is None or not can_see_unit(request.user, unit):
         raise Http404("Không có đơn vị này trong phạm vi của bạn")
     return unit
@@ -88,12 +90,17 @@ def _children(unit: Unit, day: date) -> list[Unit]:
     return sorted(children, key=lambda u: name_sort_key("", "", u.name_key))
 
 
+def _param(request: HttpRequest, name: str) -> str:
+    """A text query parameter; PostgreSQL refuses the NUL character in a query (a 500)."""
+    return request.GET.get(name, "").replace("\x00", "")
+
+
 def _roster_rows(request: HttpRequest, unit: Unit, day: date) -> Any:
     positions = roster_positions(unit=unit, as_of=day, user=request.user)
-    if request.GET.get("role"):
-        positions = positions.filter(role__code=request.GET["role"])
-    if request.GET.get("q"):
-        positions = positions.filter(person__search_text__contains=fold(request.GET["q"]))
+    if role := _param(request, "role"):
+        positions = positions.filter(role__code=role)
+    if query := _param(request, "q"):
+        positions = positions.filter(person__search_text__contains=fold(query))
     return positions.order_by("person__sort_key", "role__order", "pk")
 
 
@@ -120,9 +127,16 @@ def roster(request: HttpRequest) -> HttpResponse:
         "roles": Role.objects.all(),
         "page": page,
         "can_import": _may_import(request.user),
-        "query": request.GET.urlencode(),
+        "query": _without_page(request),
     }
     return render(request, "people/roster.html", context)
+
+
+def _without_page(request: HttpRequest) -> str:
+    """The query string for the page links, which add their own `page`."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 def _may_import(user: Any) -> bool:
@@ -213,8 +227,13 @@ def roster_export(request: HttpRequest) -> HttpResponse:
     if unit is None:
         raise Http404("Không có đơn vị nào trong phạm vi của bạn")
     as_of = None if request.GET.get("history") else day
+    roles = roles_of(request.user)  # superusers have every role
     content = export_roster(
-        unit=unit, as_of=as_of, user=request.user, reveal=can_see_citizen_ids(request.user)
+        unit=unit,
+        as_of=as_of,
+        user=request.user,
+        reveal=bool(roles & ID_READERS),
+        ethnicity=Grant.Role.ADMINISTRATOR in roles,  # sensitive: administrators only
     )
     suffix = "toan-bo" if as_of is None else day.strftime("%d-%m-%Y")
     return _xlsx(content, f"danh-sach-{slugify(fold(unit.name))}-{suffix}.xlsx")

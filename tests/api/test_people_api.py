@@ -504,3 +504,56 @@ def test_it_serves_the_docs_without_any_cdn(administrator):
     assert urls
     assert all(u.startswith("/static/") for u in urls), urls
     assert not re.search(r"https?://(?!127\.0\.0\.1|testserver|localhost)", html)
+
+
+# Bad filter values are a 400 naming the parameter, never a 500
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        (UNITS, "within"),
+        (UNITS, "parent"),
+        (ORGS, "within"),
+        (ORGS, "unit"),
+        (PEOPLE, "unit"),
+        (POSITIONS, "unit"),
+        (POSITIONS, "person"),
+    ],
+)
+@pytest.mark.parametrize("value", [HUGE, "-" + HUGE, "1e20", "abc", "²", "1.5", "0"])
+def test_it_answers_400_to_an_id_filter_that_is_no_id(clerk, registry, path, name, value):
+    clerk.raise_request_exception = False
+    response = clerk.get(path, {name: value})
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == [name]
+
+
+def test_it_says_why_an_id_filter_is_refused(clerk, registry):
+    too_big = clerk.get(UNITS, {"within": HUGE}).json()["within"][0]
+    assert too_big == "Số id quá lớn (tối đa 9223372036854775807)"
+    assert clerk.get(UNITS, {"within": "abc"}).json()["within"][0] == (
+        "Phải là một số id (số nguyên dương)"
+    )
+
+
+def test_the_largest_id_is_still_a_valid_filter(clerk, registry):
+    assert ids(clerk.get(UNITS, {"within": str(2**63 - 1)})) == set()
+    assert ids(clerk.get(POSITIONS, {"person": str(2**63 - 1)})) == set()
+
+
+@pytest.mark.parametrize("path", [UNITS, ORGS, PEOPLE, POSITIONS])
+@pytest.mark.parametrize("as_of", ["01/01/0000", "01/01/10000", "31/02/2025", "0000-01-01"])
+def test_it_answers_400_to_a_date_out_of_range(clerk, registry, path, as_of):
+    clerk.raise_request_exception = False
+    response = clerk.get(path, {"as_of": as_of, "unit": registry.village.pk})
+    assert response.status_code == 400, response.content
+    assert "as_of" in response.json()
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01", "9999-12-31"])
+def test_the_first_and_last_days_of_the_calendar_are_valid_dates(clerk, registry, as_of):
+    assert clerk.get(UNITS, {"as_of": as_of, "within": registry.village.pk}).status_code == 200
+    assert clerk.get(POSITIONS, {"as_of": as_of, "unit": registry.village.pk}).status_code == 200
