@@ -5,8 +5,12 @@ Legacy (until 30/06/2025): Tỉnh Hà Giang > Huyện Quản Bạ > Xã Thanh V�
                                                  > Xã Cán Tỷ mới (00883, merged from Cán Tỷ)
 """
 
+import importlib
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -26,6 +30,29 @@ class Tree:
     tuyen_quang: Unit
     nghia_thuan: Unit
     can_ty_new: Unit
+
+
+SEEDS = (
+    ("people.migrations.0003_seed_roles", "people", "Role"),
+    ("training.migrations.0002_seed_catalogue", "training", "Programme"),
+    ("coverage.migrations.0002_seed_indicators", "coverage", "Indicator"),
+)
+
+
+@pytest.fixture(autouse=True)
+def seeded_catalogues(request) -> None:  # type: ignore[no-untyped-def]
+    """The catalogues seeded by data migrations (roles, programmes, targets, indicators).
+
+    A transactional test (live server, threads) ends with a flush that empties them; the next
+    test gets them back here. This replaces serialized rollback, which clashes with the content
+    types Django recreates after a flush."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from django.apps import apps
+
+    for module, app, model in SEEDS:
+        if not apps.get_model(app, model).objects.exists():
+            importlib.import_module(module).seed(apps, None)
 
 
 @pytest.fixture
@@ -53,3 +80,57 @@ def tree(db) -> Tree:  # type: ignore[no-untyped-def]
     UnitLineage.objects.create(old=tv, new=nt, kind=UnitLineage.Kind.WHOLE)
     UnitLineage.objects.create(old=ct, new=ct2, kind=UnitLineage.Kind.WHOLE)
     return Tree(hg, qb, tv, ct, tq, nt, ct2)
+
+
+# ---- A real Chromium (Debian's package) driven by Playwright against Django's live server.
+# Defined once here: a second sync Playwright in the same thread would fail.
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Playwright's sync API runs an event loop in this thread; Django's ORM guard must allow it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (make test installs it with apt-get as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A fresh page; `page.base_url` is the live server's address."""
+    context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    pg.base_url = live_server.url
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def login(page):  # type: ignore[no-untyped-def]
+    """login(user) signs `user` in through the real login form (password 'matkhau123')."""
+
+    def sign_in(user) -> None:  # type: ignore[no-untyped-def]
+        page.goto(page.base_url + "/dang-nhap/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", "matkhau123")
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        assert page.url == page.base_url + "/", page.url
+
+    return sign_in

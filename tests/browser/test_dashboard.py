@@ -3,7 +3,7 @@ import pytest
 from tests.coverage.conftest_ui import ui  # noqa: F401
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.browser,
 ]
 

@@ -1,23 +1,13 @@
-import importlib
-
 import pytest
-from django.apps import apps
 
-from people.models import Person, Position, Role, Unit
+from people.models import Person, Position, Unit
 from tests.factories import UserFactory, grant
 from tests.people.test_roster import MAI_ID, mai, thuy, xlsx
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.browser,
 ]
-
-
-@pytest.fixture(autouse=True)
-def roles(db) -> None:  # type: ignore[no-untyped-def]
-    """The seeded role catalogue, put back if an earlier transactional test flushed it."""
-    if not Role.objects.exists():
-        importlib.import_module("people.migrations.0003_seed_roles").seed(apps, None)
 
 
 def test_a_clerk_uploads_a_roster_sees_the_preview_and_confirms(page, login, tree, tmp_path):

@@ -2,7 +2,6 @@ import pytest
 
 from certificates.models import Certificate
 from people.models import Grant
-from tests.browser.conftest import browser, login, page  # noqa: F401 - shared fixtures
 from tests.certificates.conftest import close_a_course, make_party_issuer
 from tests.factories import UserFactory, grant
 

@@ -424,20 +424,14 @@ def test_a_closed_position_reimported_is_unchanged(tree):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_concurrent_imports_cannot_both_fill_one_seat(tree):
-    import importlib
     import threading
 
-    from django.apps import apps
     from django.db import connection, connections
-
-    from people.models import Role
 
     if connection.vendor != "postgresql":
         pytest.skip("row and advisory locks need PostgreSQL")
-    if not Role.objects.exists():
-        importlib.import_module("people.migrations.0003_seed_roles").seed(apps, None)
     files = [
         xlsx([mai()]),
         xlsx([thuy(**{"Chức danh": "Bí thư chi bộ", "Thôn, tổ dân phố": "Nà Mạ"})]),

@@ -1,16 +1,13 @@
 """Training fixtures: a commune with a village, its role holders, a programme and a course."""
 
-import importlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from django.apps import apps as django_apps
 from django.utils import timezone
 
-from people.models import Grant, Level, Organisation, OrgKind, Person, Role, Unit
+from people.models import Grant, Level, Organisation, OrgKind, Person, Unit
 from people.services import appoint
-from tests.browser.conftest import browser, login, page  # noqa: F401
 from tests.factories import PersonFactory, UserFactory, grant, make_unit, role
 from training import calendar
 from training.models import Course, Programme, Session
@@ -32,12 +29,8 @@ def at(day: date, hour: int = 8) -> datetime:
 
 
 @pytest.fixture
-def catalogue(db) -> None:  # type: ignore[no-untyped-def]
-    """The seeded roles and programmes, put back if a transactional test flushed them."""
-    if not Role.objects.exists():
-        importlib.import_module("people.migrations.0003_seed_roles").seed(django_apps, None)
-    if not Programme.objects.exists():
-        importlib.import_module("training.migrations.0002_seed_catalogue").seed(django_apps, None)
+def catalogue(db, seeded_catalogues) -> None:  # type: ignore[no-untyped-def]
+    """The seeded roles and programmes (tests/conftest.py restores them after a flush)."""
 
 
 @pytest.fixture

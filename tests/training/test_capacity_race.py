@@ -10,7 +10,7 @@ from training.services import cancel_enrollment, invite
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite ignores row locks"),
 ]
 

@@ -3,7 +3,6 @@
 (A module of the planning tests rather than conftest.py, which the training core owns.)
 """
 
-import importlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -91,14 +90,5 @@ def planner(world: World):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def catalogue(db: None) -> None:
-    """The seeded roles, programmes and targets, re-seeded when an earlier transactional test
-    flushed them (serialized rollback is not reliable after live-server tests)."""
-    from django.apps import apps
-
-    from people.models import Role
-
-    if Role.objects.exists():
-        return
-    for module in ("people.migrations.0003_seed_roles", "training.migrations.0002_seed_catalogue"):
-        importlib.import_module(module).seed(apps, None)
+def catalogue(db: None, seeded_catalogues: None) -> None:
+    """The seeded roles, programmes and targets (tests/conftest.py restores them after a flush)."""
