@@ -172,7 +172,17 @@ def _unit_on(
         raise Http404("Không có đơn vị này")
     if area_of is not None or unit.is_active_on(on):
         return unit, area_of
-    return _stand_in(user, unit, on, notices)
+    try:
+        return _stand_in(user, unit, on, notices)
+    except CoverageError:
+        # Nothing stands in for the chosen unit: the user's own default unit of that day.
+        fallback = _default_unit(user, on)
+        if fallback.is_active_on(on):
+            notices.append(f"{unit.name} không tồn tại vào ngày {show(on)}.")
+            return fallback, None
+        if fallback == unit:
+            raise
+        return _stand_in(user, fallback, on, notices)
 
 
 def _area_of(request: HttpRequest, on: date, notices: list[str]) -> Unit | None:

@@ -263,17 +263,18 @@ def test_it_refuses_dates_out_of_range_everywhere(client, ui, raw):  # noqa: F81
 @pytest.mark.parametrize("raw", ["NaN", "sNaN", "Infinity", "-inf", "1e20"])
 def test_it_refuses_values_that_are_not_finite_numbers(client, ui, raw):  # noqa: F811
     client.force_login(ui.commission)
-    dossiers = Indicator.objects.get(code="nq33-dossiers")
+    # A count, not a percentage: no upper bound of 100 to stop infinities.
+    policies = Indicator.objects.get(code="nq33-supervision")
     r = client.post(
         reverse("coverage:indicators"),
-        {"indicator": dossiers.pk, "unit": ui.tree.quan_ba.pk, "year": "2025", "value": raw},
+        {"indicator": policies.pk, "unit": ui.tree.quan_ba.pk, "year": "2025", "value": raw},
         follow=True,
     )
     assert r.status_code == 200
     assert "không" in [str(m) for m in r.context["messages"]][0]
     with pytest.raises(CoverageError) as error:
         import_indicator_values(
-            file=sheet([["027", "", "nq33-dossiers", 2024, None, raw, ""]]), by=ui.commission
+            file=sheet([["027", "", "nq33-supervision", 2024, None, raw, ""]]), by=ui.commission
         )
     assert error.value.errors[0].startswith("Dòng 4: cột «Giá trị»")
     assert not IndicatorValue.objects.exists()
