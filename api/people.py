@@ -3,8 +3,7 @@
 Every queryset is scoped to the caller's units. Reads are open to every granted user; clerks and
 administrators write, through people.services, whose PeopleError becomes a 400."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import fields as dataclass_fields
 from typing import Any, cast
 
@@ -14,12 +13,13 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, routers, status, viewsets
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
+from api.errors import refusing
 from api.people_filters import (
     OrganisationFilter,
     PersonFilter,
@@ -68,20 +68,8 @@ LEVEL_RANK = Case(
 )
 
 
-class Refused(APIException):
-    """A registry change the service refused: 400 with the service's Vietnamese message."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = "Yêu cầu không hợp lệ"
-    default_code = "refused"
-
-
-@contextmanager
-def refusals() -> Iterator[None]:
-    try:
-        yield
-    except services.PeopleError as e:
-        raise Refused(str(e)) from e
+def refusals() -> AbstractContextManager[None]:
+    return refusing(services.PeopleError)
 
 
 class RegistryWriters(permissions.BasePermission):

@@ -2,8 +2,7 @@
 attendance and training records. Every queryset is scoped to the caller's units; writes go
 through training.services, whose TrainingError becomes a 400."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import time
 from typing import Any
 
@@ -14,13 +13,14 @@ from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, routers, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.errors import Refused, refusing
 from people.access import has_role, is_unrestricted, visible_unit_ids
 from people.models import Grant, Organisation, Person, Unit
 from training import ics, services
@@ -53,18 +53,8 @@ UPLOAD = {
 }
 
 
-class Refused(APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = "Yêu cầu không hợp lệ"
-    default_code = "refused"
-
-
-@contextmanager
-def refusals() -> Iterator[None]:
-    try:
-        yield
-    except services.TrainingError as e:
-        raise Refused(str(e)) from e
+def refusals() -> AbstractContextManager[None]:
+    return refusing(services.TrainingError)
 
 
 class Organisers(permissions.BasePermission):
