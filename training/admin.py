@@ -28,6 +28,14 @@ class ProgrammeAdmin(admin.ModelAdmin):
                     "has_certificate"]  # fmt: skip
     search_fields = ["code", "title"]
 
+    def save_model(self, request: HttpRequest, obj: Programme, form: Any, change: bool) -> None:
+        validity = obj.validity_months
+        super().save_model(request, obj, form, change)
+        if change and "validity_months" in form.changed_data:
+            # Records keep their expiry date: re-date them through the service.
+            changed = services.change_programme_validity(programme=obj, validity_months=validity)
+            self.message_user(request, f"Đã tính lại hạn của {changed} kết quả tập huấn")
+
 
 class TargetRuleInline(admin.TabularInline):
     model = TargetRule

@@ -503,6 +503,23 @@ def expiry(programme: Programme, completed_on: date) -> date | None:
     return completed_on + relativedelta(months=programme.validity_months)
 
 
+def change_programme_validity(*, programme: Programme, validity_months: int | None) -> int:
+    """Sets how long a programme's training stays valid and re-dates the expiry of every record
+    of it, so coverage never reads an expiry computed from the old validity. Returns how many
+    records changed."""
+    if validity_months is not None and validity_months < 1:
+        raise TrainingError("Thời hạn hiệu lực phải từ 1 tháng trở lên, hoặc để trống")
+    with transaction.atomic():
+        programme.validity_months = validity_months
+        programme.save(update_fields=["validity_months"])
+        records = list(TrainingRecord.objects.filter(programme=programme).select_for_update())
+        changed = [r for r in records if r.expires_on != expiry(programme, r.completed_on)]
+        for record in changed:
+            record.expires_on = expiry(programme, record.completed_on)
+        TrainingRecord.objects.bulk_update(changed, ["expires_on"], batch_size=2000)
+    return len(changed)
+
+
 def close_course(*, course: Course, by: Any = None) -> list[TrainingRecord]:
     """Compute every invitee's result, write training records for those who completed, mark
     the course completed; certificates are issued after commit when that app provides it."""
