@@ -7,17 +7,17 @@ then the reports are timed and their queries counted.
 
 import random
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from coverage.gaps import gaps
 from coverage.report import coverage_report
 from coverage.rules import untrained_holders
+from people.benchmarks import rolled_back
 from people.models import Level, Organisation, OrgKind, Person, Position, Role, Unit, UnitPlacement
 from people.services import rebuild_ancestry
 from people.text import fold, match_key, name_sort_key, unit_name_key
@@ -33,20 +33,6 @@ VILLAGE_ROLES = [
     ("front_committee_head", OrgKind.FRONT_WORK_COMMITTEE),
     ("mobilization_team_head", OrgKind.MOBILIZATION_TEAM),
 ]
-
-
-class _Rollback(Exception):
-    pass
-
-
-@contextmanager
-def rolled_back() -> Iterator[None]:
-    try:
-        with transaction.atomic():
-            yield
-            raise _Rollback
-    except _Rollback:
-        pass
 
 
 def _units(names: list[tuple[str, str, str, str]], parents: list[Unit | None]) -> list[Unit]:

@@ -2,15 +2,15 @@
 transaction on synthetic people, so it may run on the development database."""
 
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, timedelta
 from datetime import time as clock
 
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from people.benchmarks import rolled_back
 from people.models import Person
 from training.calendar import at, working_days
 from training.models import Attendance, Course, Programme, Session
@@ -24,20 +24,6 @@ from training.services import (
 
 PEOPLE = 500
 SESSIONS = 5
-
-
-class _Rollback(Exception):
-    pass
-
-
-@contextmanager
-def rolled_back() -> Iterator[None]:
-    try:
-        with transaction.atomic():
-            yield
-            raise _Rollback
-    except _Rollback:
-        pass
 
 
 def _course(capacity: int) -> tuple[Course, list[Session]]:
