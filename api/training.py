@@ -24,7 +24,14 @@ from api.errors import Refused, refusing
 from people.access import has_role, is_unrestricted, visible_unit_ids
 from people.models import Grant, Organisation, Person, Unit
 from training import ics, services
-from training.access import OUT_OF_SCOPE, WRITERS, may_write_units, owner_units
+from training.access import (
+    OUT_OF_SCOPE,
+    REFUSED,
+    WRITERS,
+    may_write_units,
+    owner_units,
+    writable_people,
+)
 from training.models import (
     Attendance,
     Course,
@@ -625,6 +632,8 @@ class TrainingRecordViewSet(
         data["person"] = get_object_or_404(
             Person.objects.visible_to(request.user), pk=data["person"].pk
         )
+        if not writable_people(request.user).filter(pk=data["person"].pk).exists():
+            raise PermissionDenied(REFUSED)
         with refusals():
             record = services.create_record(source=TrainingRecord.Source.MANUAL, **data)
         return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)

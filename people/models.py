@@ -320,13 +320,12 @@ class PersonQuerySet(models.QuerySet["Person"]):
     def visible_to(self, user: settings.AUTH_USER_MODEL) -> "PersonQuerySet":  # type: ignore[name-defined]
         from people.access import is_unrestricted, visible_unit_ids
 
-        if is_unrestricted(user):
-            return self
-        units = visible_unit_ids(user)
-        return self.filter(
-            Q(home_unit_id__in=units)
-            | Q(pk__in=Position.objects.filter(organisation__unit_id__in=units).values("person_id"))
-        )
+        return self if is_unrestricted(user) else self.inside_units(visible_unit_ids(user))
+
+    def inside_units(self, unit_ids: "models.QuerySet | list[int]") -> "PersonQuerySet":
+        """People registered at, or holding a position in, one of `unit_ids`."""
+        held = Position.objects.filter(organisation__unit_id__in=unit_ids).values("person_id")
+        return self.filter(Q(home_unit_id__in=unit_ids) | Q(pk__in=held))
 
 
 class Person(models.Model):

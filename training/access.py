@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from people.access import has_role, is_unrestricted
-from people.models import Grant, Organisation, Unit, UnitAncestry
+from people.models import Grant, Organisation, Person, Unit, UnitAncestry
 
 # Training writes (courses, sessions, invitations, attendance, results, records, planning).
 WRITERS = (Grant.Role.ADMINISTRATOR, Grant.Role.ORGANISER)
@@ -28,6 +28,14 @@ def writer_unit_ids(user: Any) -> QuerySet:
         return Unit.objects.none().values("pk")
     granted = Grant.objects.filter(user_id=user.pk, role__in=WRITERS).values("unit_id")
     return UnitAncestry.objects.filter(ancestor__in=granted).values("descendant_id")
+
+
+def writable_people(user: Any) -> QuerySet[Person]:
+    """People whose training records the user may write: registered at, or holding a position
+    in, a unit where the user holds a training writer role."""
+    if is_unrestricted(user):
+        return Person.objects.all()
+    return Person.objects.inside_units(writer_unit_ids(user))
 
 
 def may_write_units(user: Any, units: Iterable[Unit | int]) -> bool:

@@ -21,6 +21,7 @@ from people.models import Person
 from people.roster import Problem, read_table
 from people.services import PeopleError
 from people.text import clean, match_key
+from training.access import writable_people
 from training.models import Programme, TrainingRecord
 from training.services import expiry
 
@@ -171,14 +172,20 @@ def _resolve(rows: list[Row], problems: list[Problem], user: Any) -> None:
             problems.append(
                 Problem(row.row, PROG, f"không có chương trình mã «{row.programme_code}»")
             )
-    resolve_people(rows, problems, user)
+    # A record is a write about the person: only people inside the user's writer units.
+    writable = None if user is None else writable_people(user)
+    resolve_people(rows, problems, user, people=writable)
 
 
-def resolve_people(rows: list[Row], problems: list[Problem], user: Any) -> None:
-    """Each row's person among those `user` may see, by citizen ID or name and birth date."""
-    people = Person.objects.all()
-    if user is not None and not is_unrestricted(user):
-        people = Person.objects.visible_to(user)
+def resolve_people(
+    rows: list[Row], problems: list[Problem], user: Any, *, people: Any = None
+) -> None:
+    """Each row's person among `people` (default: those `user` may see), by citizen ID or name
+    and birth date."""
+    if people is None:
+        people = Person.objects.all()
+        if user is not None and not is_unrestricted(user):
+            people = Person.objects.visible_to(user)
     by_id = _people_by_id(people, rows)
     by_name = _people_by_name(people, rows)
     for row in rows:
