@@ -24,8 +24,8 @@ lock:
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_units --province 02 --province 08
-	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py load_demo
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Browser tests drive Debian's chromium; install it when we are allowed to (root, apt).
 browser:
