@@ -442,7 +442,18 @@ def record_attendance_many(*, marks: Mapping[Session, Mapping[int, str]], by: An
         return sum(_upsert_marks(s, m, s.course) for s, m in checked)
 
 
+def session_started(session: Session) -> bool:
+    """Whether the session's day (Asia/Ho_Chi_Minh) has come: attendance of a session that
+    has not happened yet cannot be taken."""
+    return calendar.local_date(session.starts_at) <= calendar.local_date(timezone.now())
+
+
 def _check_marks(session: Session, marks: Mapping[int, str]) -> dict[int, str]:
+    if not session_started(session):
+        raise TrainingError(
+            f"Buổi học ngày {calendar.local_date(session.starts_at):%d/%m/%Y} chưa diễn ra: "
+            "chưa thể điểm danh"
+        )
     valid = set(Attendance.Status.values)
     bad = {s for s in marks.values() if s not in valid}
     if bad:

@@ -381,6 +381,7 @@ def attendance(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
     context = {
         "course": course,
         "session": session,
+        "started": services.session_started(session),
         "rows": rows,
         "statuses": Attendance.Status.choices,
         "marked": sum(1 for _, s in rows if s),
