@@ -141,8 +141,55 @@ def resolve_unit(code: str, *, on: date) -> Unit:
     units = Unit.objects.filter(code__in=candidates, level__in=PLANNABLE_LEVELS).active_on(on)
     found = sorted(units, key=lambda u: candidates.index(u.code))
     if not found:
-        raise TrainingError(f"Không có tỉnh, huyện hoặc xã mã «{raw}» vào ngày {on:%d/%m/%Y}")
+        raise TrainingError(
+            _legacy_code_message(raw, on=on)
+            or f"Không có tỉnh, huyện hoặc xã mã «{raw}» vào ngày {on:%d/%m/%Y}"
+        )
     return found[0]
+
+
+def _legacy_code_message(raw: str, *, on: date) -> str | None:
+    """For a code unknown on a day after the 2025 reorganisation that was a unit's code
+    before it: which unit that was, until when, and a new code to use instead."""
+    from coverage.services import CoverageError
+    from coverage.units import LEGACY_DAY, resolve_old_unit
+
+    if on <= LEGACY_DAY or not raw.isdigit():
+        return None
+    try:
+        old = resolve_old_unit(raw)
+    except CoverageError:
+        return None
+    until = old.valid_to or LEGACY_DAY
+    message = f"Mã {raw} là {old.name} (đến {until:%d/%m/%Y}); sau ngày đó hãy dùng mã đơn vị mới"
+    # The successor of the unit itself, else of the first unit inside it that has one...
+    link = (
+        UnitLineage.objects.filter(
+            old__ancestor_links__ancestor=old,
+            old__ancestor_links__valid_from__lte=LEGACY_DAY,
+            old__ancestor_links__valid_to__gte=LEGACY_DAY,
+            new__code__gt="",
+        )
+        .select_related("new")
+        .order_by("old__ancestor_links__depth", "-is_default", "pk")
+        .first()
+    )
+    if link is None:
+        return message
+    # ...lifted to the old unit's level when the new tree has it (a province for a province).
+    above = (
+        UnitAncestry.objects.filter(
+            descendant=link.new,
+            ancestor__level=old.level,
+            valid_from__lte=on,
+            valid_to__gte=on,
+        )
+        .exclude(ancestor__code="")
+        .select_related("ancestor")
+        .first()
+    )
+    new = above.ancestor if above else link.new
+    return f"{message}, ví dụ {new.code} ({new.name})"
 
 
 def resolve_target(code: str, *, on: date) -> Target:

@@ -52,7 +52,13 @@ def _course_page(course: Course) -> str:
 class PlanForm(forms.Form):
     target = forms.ChoiceField(label="Chỉ tiêu")
     unit = forms.CharField(
-        label="Mã đơn vị (tỉnh, huyện, xã)", max_length=10, help_text="Mã GSO, ví dụ 02, 027, 00889"
+        label="Mã đơn vị (tỉnh, huyện, xã)",
+        max_length=10,
+        help_text=(
+            "Mã GSO đọc theo ngày «Tính đến ngày»: ví dụ 08 (Tỉnh Tuyên Quang), "
+            "00889 (Xã Nghĩa Thuận); với ngày trước 01/07/2025: 02 (Tỉnh Hà Giang cũ), "
+            "027, 00889 (Xã Thanh Vân)"
+        ),
     )
     as_of = forms.DateField(label="Tính đến ngày", required=False, help_text="Để trống: hôm nay")
     start = forms.DateField(label="Mở lớp từ ngày")

@@ -133,7 +133,7 @@ def test_it_reads_unit_codes_in_the_edition_of_the_as_of_date(world: World) -> N
     assert resolve_unit("02", on=LEGACY_DAY) == world.tree.ha_giang
     assert resolve_unit("00889", on=LEGACY_DAY) == world.tree.thanh_van
     assert resolve_unit("00889", on=NEW_DAY) == world.tree.nghia_thuan
-    with pytest.raises(TrainingError, match="mã «02»"):
+    with pytest.raises(TrainingError, match=r"Mã 02 là Tỉnh Hà Giang \(đến 30/06/2025\)"):
         resolve_unit("02", on=NEW_DAY)
 
 
