@@ -3,10 +3,14 @@
 from datetime import date, time
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
+from config.dates import show
 from people.models import Level, Organisation, OrgKind, Unit
+from people.text import name_sort_key
 from training.calendar import WEEKDAY_NAMES, at, check_year
 from training.models import Course, Programme, Target
 from training.services import Recurrence
@@ -19,6 +23,65 @@ ORGANISER_KINDS = [
 ]
 DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 CLOCK = forms.TimeInput(format="%H:%M", attrs={"placeholder": "HH:MM", "size": 6})
+
+
+def organisation_ended(org: Organisation) -> date | None:
+    """The day the organisation, or the unit it sits at, ended (the earlier), if any."""
+    ends = [d for d in (org.end, org.unit.valid_to) if d is not None]
+    return min(ends) if ends else None
+
+
+class OrganiserIterator(forms.models.ModelChoiceIterator):
+    """Choices in Vietnamese name order (đ after d, tones only break ties), then by unit."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        orgs = sorted(
+            self.queryset,
+            key=lambda o: (
+                name_sort_key("", "", o.name),
+                name_sort_key("", "", o.unit.name),
+                organisation_ended(o) is not None,
+                o.pk,
+            ),
+        )
+        for org in orgs:
+            yield self.choice(org)
+
+
+class OrganiserField(forms.ModelChoiceField):
+    """«Đơn vị tổ chức»: each body labelled with its unit, and its end when it has ended
+    (the old and the new bodies of a merged commune often share a name)."""
+
+    iterator = OrganiserIterator
+
+    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+
+    def label_from_instance(self, obj: Organisation) -> str:
+        label = f"{obj.name} — {obj.unit.name}"
+        ended = organisation_ended(obj)
+        if ended is not None and ended < self.today:
+            label += f" (đến {show(ended)})"
+        return label
+
+
+def organiser_choices(user: Any, *, today: date, selected: int | None) -> Any:
+    """Organising bodies the user sees; those whose unit, or which themselves, ended more
+    than a year ago are left out unless already chosen."""
+    cutoff = today - relativedelta(years=1)
+    recent = Q(end__isnull=True) | Q(end__gte=cutoff)
+    recent &= Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=cutoff)
+    if selected is not None:
+        recent |= Q(pk=selected)
+    return (
+        Organisation.objects.visible_to(user)
+        .filter(kind__in=ORGANISER_KINDS)
+        .filter(recent)
+        .select_related("unit")
+    )
 
 
 class CourseForm(forms.ModelForm):
@@ -40,11 +103,14 @@ class CourseForm(forms.ModelForm):
         fields["audience_units"].queryset = units.order_by("level", "name")
         fields["audience_units"].widget.attrs["size"] = 6
         fields["venue_unit"].queryset = units.order_by("level", "name")
-        fields["organiser"].queryset = (
-            Organisation.objects.visible_to(user)
-            .filter(kind__in=ORGANISER_KINDS)
-            .select_related("unit")
-            .order_by("name")
+        fields["organiser"] = OrganiserField(
+            queryset=organiser_choices(
+                user, today=today, selected=self.instance.organiser_id if self.instance else None
+            ),
+            today=today,
+            required=fields["organiser"].required,
+            label=fields["organiser"].label,
+            help_text=fields["organiser"].help_text,
         )
         # A course is completed by closing it (results and records), never by editing it.
         fields["status"].choices = [
