@@ -1040,10 +1040,33 @@ def export_roster(
     return _workbook(title, export_rows(positions, reveal=reveal, ethnicity=ethnicity))
 
 
+EXAMPLE_SHEET = "Ví dụ"
+
+
 def template_workbook() -> bytes:
-    """An empty roster with its title row, the headers and one example row."""
+    """An empty roster: the first sheet holds only the title row and the headers (uploaded
+    untouched, it imports nothing); a second sheet «Ví dụ», which the import never reads, shows
+    one filled-in row."""
+    from copy import copy
+
+    from openpyxl import load_workbook
+
     example = [
         "00889", "Thôn Nà Mạ", "Bí thư chi bộ", "", "", "Giàng", "Thị", "Mai",
         date(1985, 3, 12), "Nữ", "Mông", "002185001234", "0912345678", "", date(2025, 1, 1), None,
     ]  # fmt: skip
-    return _workbook(TITLE, [example])
+    book = load_workbook(io.BytesIO(_workbook(TITLE, [])))
+    sample = load_workbook(io.BytesIO(_workbook(f"VÍ DỤ (không được nhập) — {TITLE}", [example])))
+    target = book.create_sheet(EXAMPLE_SHEET)
+    source = sample.active
+    for row in source.iter_rows():
+        for cell in row:
+            pasted = target.cell(row=cell.row, column=cell.column, value=cell.value)
+            pasted.font, pasted.number_format = copy(cell.font), cell.number_format
+    for merged in source.merged_cells.ranges:
+        target.merge_cells(str(merged))
+    for letter, dimension in source.column_dimensions.items():
+        target.column_dimensions[letter].width = dimension.width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

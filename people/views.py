@@ -3,7 +3,7 @@
 import secrets
 import tempfile
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from people.access import (
     roles_of,
 )
 from people.ids import mask
-from people.models import Grant, Level, Role, Unit
+from people.models import Grant, Level, Position, Role, Unit
 from people.roster import export_roster, import_roster, roster_positions, template_workbook
 from people.text import fold, name_sort_key
 
@@ -69,10 +69,19 @@ def _start_units(user: Any, day: date) -> list[Unit]:
     return list(Unit.objects.filter(pk__in=granted_unit_ids(user)).order_by("level", "name"))
 
 
-def _chosen_unit(request: HttpRequest, starts: list[Unit]) -> Unit | None:
+def _default_unit(starts: list[Unit], day: date) -> Unit | None:
+    """The first granted unit active on the date (else today), so the page does not open on an
+    abolished unit (Tỉnh Hà Giang after 1/7/2025) with nobody in it."""
+    for when in (day, date.today()):
+        if active := next((u for u in starts if u.is_active_on(when)), None):
+            return active
+    return starts[0] if starts else None
+
+
+def _chosen_unit(request: HttpRequest, starts: list[Unit], day: date) -> Unit | None:
     raw = request.GET.get("unit", "")
     if not (raw.isascii() and raw.isdigit()):  # "²" is a digit to str.isdigit, not to int()
-        return starts[0] if starts else None
+        return _default_unit(starts, day)
     unit = Unit.objects.filter(pk=int(raw)).first() if len(raw) <= MAX_ID_DIGITS else None
     if unit is None or not can_see_unit(request.user, unit):
         raise Http404("Không có đơn vị này trong phạm vi của bạn")
@@ -95,8 +104,28 @@ def _param(request: HttpRequest, name: str) -> str:
     return request.GET.get(name, "").replace("\x00", "")
 
 
+def _is_former(unit: Unit, day: date) -> bool:
+    """The unit ended before `day` (a district or an old province after 1/7/2025)."""
+    return unit.valid_to is not None and unit.valid_to < day
+
+
+def _former_positions(request: HttpRequest, unit: Unit, day: date) -> Any:
+    """Positions on `day` in the units that were inside the former `unit` on its last day and
+    still exist (its villages, wherever they sit now)."""
+    kept = Unit.objects.within(unit, on=unit.valid_to).active_on(day).values("pk")  # subquery
+    return (
+        Position.objects.visible_to(request.user)
+        .filter(organisation__unit_id__in=kept)
+        .active_on(day)
+        .select_related("person", "role", "organisation__unit")
+    )
+
+
 def _roster_rows(request: HttpRequest, unit: Unit, day: date) -> Any:
-    positions = roster_positions(unit=unit, as_of=day, user=request.user)
+    if _is_former(unit, day):
+        positions = _former_positions(request, unit, day)
+    else:
+        positions = roster_positions(unit=unit, as_of=day, user=request.user)
     if role := _param(request, "role"):
         positions = positions.filter(role__code=role)
     if query := _param(request, "q"):
@@ -109,7 +138,7 @@ def roster(request: HttpRequest) -> HttpResponse:
     """Who holds which role in a unit on a date, in Vietnamese name order (danh bạ)."""
     day, date_error = _day(request.GET.get("as_of"))
     starts = _start_units(request.user, day)
-    unit = _chosen_unit(request, starts)
+    unit = _chosen_unit(request, starts, day)
     page = None
     if unit is not None:
         rows = _roster_rows(request, unit, day)
@@ -124,12 +153,23 @@ def roster(request: HttpRequest) -> HttpResponse:
         "starts": starts,
         "unit": unit,
         "children": _children(unit, day) if unit else [],
+        "former_notice": _former_notice(unit, day),
         "roles": Role.objects.all(),
         "page": page,
         "can_import": _may_import(request.user),
         "query": _without_page(request),
     }
     return render(request, "people/roster.html", context)
+
+
+def _former_notice(unit: Unit | None, day: date) -> str:
+    if unit is None or not _is_former(unit, day):
+        return ""
+    ended = unit.valid_to + timedelta(days=1)  # type: ignore[operator]
+    return (
+        f"{unit.name} không còn từ {ended:%d/%m/%Y}: danh sách dưới đây là các thôn, "
+        "tổ dân phố từng thuộc đơn vị này"
+    )
 
 
 def _without_page(request: HttpRequest) -> str:
@@ -192,9 +232,17 @@ def roster_import(request: HttpRequest) -> HttpResponse:
         return render(request, "people/import.html", {"upload_error": error}, status=400)
     content, name = upload.read(), upload.name
     result = import_roster(content, filename=name, user=request.user, dry_run=True)
+    if not result.errors and _is_empty(result):  # e.g. the template uploaded untouched
+        error = f"Tệp {name} không có dòng dữ liệu nào dưới dòng tiêu đề; chưa có gì để nhập."
+        return render(request, "people/import.html", {"upload_error": error})
     token = "" if result.errors else _keep_upload(request, content, name)
     context = {"result": result, "token": token, "filename": name}
     return render(request, "people/import.html", context)
+
+
+def _is_empty(result: Any) -> bool:
+    """No row at all: nothing created, ended, updated or found unchanged."""
+    return not (result.created or result.closed or result.updated or result.unchanged)
 
 
 def _confirm_import(request: HttpRequest) -> HttpResponse:
@@ -213,7 +261,7 @@ def _confirm_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def roster_template(request: HttpRequest) -> HttpResponse:
-    """The empty roster to fill in: title row, headers, one example row."""
+    """The empty roster to fill in: title row and headers; an example on the sheet «Ví dụ»."""
     return _xlsx(template_workbook(), "mau-danh-sach-chuc-danh.xlsx")
 
 
@@ -223,7 +271,7 @@ def roster_export(request: HttpRequest) -> HttpResponse:
     day, date_error = _day(request.GET.get("as_of"))
     if date_error:
         return HttpResponse(date_error, status=400, content_type="text/plain; charset=utf-8")
-    unit = _chosen_unit(request, _start_units(request.user, day))
+    unit = _chosen_unit(request, _start_units(request.user, day), day)
     if unit is None:
         raise Http404("Không có đơn vị nào trong phạm vi của bạn")
     as_of = None if request.GET.get("history") else day

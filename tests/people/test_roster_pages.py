@@ -139,10 +139,60 @@ def test_the_template_download_is_a_workbook_with_title_headers_and_example(clie
     client.force_login(user_with(tree.ha_giang, "clerk"))
     response = client.get(reverse("people:template"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Danh sách", "Ví dụ"]
+    sheet, example = book.worksheets
     assert sheet.cell(row=2, column=1).value == "Mã xã"
-    assert sheet.cell(row=3, column=3).value == "Bí thư chi bộ"
     assert "A1:P1" in {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet.max_row == 2  # the data area is empty
+    assert example.cell(row=2, column=1).value == "Mã xã"
+    assert example.cell(row=3, column=3).value == "Bí thư chi bộ"
+
+
+def test_it_imports_nothing_from_the_untouched_template(client, tree):
+    client.force_login(user_with(tree.ha_giang, "clerk"))
+    template = client.get(reverse("people:template")).content
+    result = import_roster(template, filename="mau.xlsx")
+    assert (result.errors, result.created, result.people_created) == ([], 0, 0)
+    response = client.post(reverse("people:import"), upload(template, "mau.xlsx"))
+    html = response.content.decode()
+    assert "Tệp mau.xlsx không có dòng dữ liệu nào dưới dòng tiêu đề" in html
+    assert "confirm-form" not in html and "import-errors" not in html
+    assert response.context.get("token") is None
+    assert not Person.objects.exists() and not Position.objects.exists()
+
+
+def test_it_opens_the_roster_on_a_unit_that_exists_on_the_date(
+    client, filled, django_assert_max_num_queries
+):
+    user = user_with(filled.ha_giang, "commission")  # abolished 1/7/2025, first by name
+    grant(user, filled.tuyen_quang, "commission")
+    client.force_login(user)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("people:roster"))
+    assert response.context["unit"] == filled.tuyen_quang
+    assert response_names(response) == {"Giàng Thị Mai"}
+    assert "former-notice" not in response.content.decode()
+
+
+def test_it_shows_a_clerk_of_a_former_district_its_villages_today_with_a_notice(
+    client, filled, django_assert_max_num_queries
+):
+    client.force_login(user_with(filled.quan_ba, "clerk"))
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("people:roster"))
+    html = response.content.decode()
+    assert response.context["unit"] == filled.quan_ba
+    # The villages' party cells and work teams, not the old communes' boards (Thuỷ, An).
+    rows = [(p.person.full_name, p.organisation.unit.name) for p in response.context["page"]]
+    assert sorted(rows) == [("Giàng Thị Mai", "Thôn Nà Mạ"), ("Giàng Thị Mai", "Thôn Nà Mạ")]
+    assert (
+        "Huyện Quản Bạ không còn từ 01/07/2025: danh sách dưới đây là các thôn, "
+        "tổ dân phố từng thuộc đơn vị này"
+    ) in html
+    before = client.get(reverse("people:roster"), {"as_of": ON})
+    assert "former-notice" not in before.content.decode()
+    assert response_names(before) == {"Giàng Thị Mai", "Lý Văn Thuỷ", "Nguyễn Văn An"}
 
 
 def test_the_export_link_gives_a_file_that_reimports_as_a_no_op(client, filled):
