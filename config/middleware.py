@@ -1,9 +1,13 @@
 """Request middleware of our own."""
 
+from collections.abc import Callable
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+
+from people.access import ROLES_MEMO
 
 
 class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
@@ -17,3 +21,17 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RequestRolesMiddleware:
+    """Lets `people.access.roles_of` keep the signed-in user's grant roles for this request
+    only: a fresh, empty memo on every request, so a change of grants shows on the next one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            setattr(user, ROLES_MEMO, None)
+        return self.get_response(request)

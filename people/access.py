@@ -33,12 +33,23 @@ def can_see_unit(user: User, unit: Unit | int) -> bool:
     return is_unrestricted(user) or visible_unit_ids(user).filter(descendant_id=pk).exists()
 
 
+# Attribute on a request's user where its roles are kept for that one request (see
+# config.middleware.RequestRolesMiddleware): the navigation and the view then share one query.
+ROLES_MEMO = "_taphuan_roles"
+
+
 def roles_of(user: User) -> set[str]:
     if is_unrestricted(user):
         return set(Grant.Role.values)
     if not user.is_authenticated:
         return set()
-    return set(Grant.objects.filter(user_id=user.pk).values_list("role", flat=True))
+    memo = getattr(user, ROLES_MEMO, False)
+    if memo:
+        return set(memo)
+    roles = set(Grant.objects.filter(user_id=user.pk).values_list("role", flat=True))
+    if memo is None:  # this request asked for the roles to be kept
+        setattr(user, ROLES_MEMO, frozenset(roles))
+    return roles
 
 
 def can_see_citizen_ids(user: User) -> bool:
