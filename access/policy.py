@@ -1,0 +1,240 @@
+"""The access policy of Taphuan, in one place: which role may do what, and where.
+
+A user is granted units with a role (`people.Grant`); a role carries capabilities (the table
+below); a capability held on a unit holds on everything inside it (on any date, unless a day is
+asked for). A trainee is a user linked to one person (`Person.user`): they see that person's
+courses, records and certificates and nothing else. Superusers hold every capability everywhere.
+
+Every page, API view, admin class, export, command and feed asks this module (and
+`access.scopes` for rows) and nothing else."""
+
+from collections.abc import Iterable
+from datetime import date
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from people.models import Grant, Person, Unit, UnitAncestry
+
+User = AbstractBaseUser | AnonymousUser
+
+
+class Cap(StrEnum):
+    """A capability: something a role may do inside its units."""
+
+    REGISTRY_READ = "registry.read"
+    REGISTRY_WRITE = "registry.write"
+    TRAINING_READ = "training.read"
+    TRAINING_WRITE = "training.write"
+    CERTIFICATES_READ = "certificates.read"
+    CERTIFICATES_WRITE = "certificates.write"
+    CERTIFICATES_REGISTER = "certificates.register"
+    COVERAGE_READ = "coverage.read"
+    COVERAGE_FREEZE = "coverage.freeze"
+    INDICATORS_WRITE = "indicators.write"
+    IDS_READ = "ids.read"
+    ETHNICITY_READ = "ethnicity.read"
+    CATALOGUE_WRITE = "catalogue.write"
+    GRANTS_WRITE = "grants.write"
+    AUDIT_READ = "audit.read"
+    PEOPLE_EXPORT = "people.export"
+    PEOPLE_ERASE = "people.erase"
+    SELF_READ = "self.read"
+
+
+# The role a trainee account has: not granted on a unit, it comes from the link to a person.
+TRAINEE = "trainee"
+R = Grant.Role
+READ = {
+    Cap.REGISTRY_READ,
+    Cap.TRAINING_READ,
+    Cap.CERTIFICATES_READ,
+    Cap.COVERAGE_READ,
+    Cap.AUDIT_READ,
+}
+
+# The policy as data: role → capabilities. The README's role table is generated from it.
+POLICY: dict[str, frozenset[Cap]] = {
+    R.ADMINISTRATOR: frozenset(Cap) - {Cap.SELF_READ},
+    R.COMMISSION: frozenset(
+        READ | {Cap.COVERAGE_FREEZE, Cap.INDICATORS_WRITE, Cap.CERTIFICATES_REGISTER}
+    ),
+    R.ORGANISER: frozenset(
+        READ | {Cap.TRAINING_WRITE, Cap.CERTIFICATES_WRITE, Cap.CERTIFICATES_REGISTER}
+    ),
+    R.CLERK: frozenset(READ | {Cap.REGISTRY_WRITE, Cap.IDS_READ, Cap.INDICATORS_WRITE}),
+    TRAINEE: frozenset({Cap.SELF_READ}),
+}
+
+ROLE_LABELS = {**dict(Grant.Role.choices), TRAINEE: "Học viên"}
+
+# Capabilities that are not held "on a unit" but on the whole catalogue or the whole system.
+GLOBAL = {Cap.CATALOGUE_WRITE}
+
+# Vietnamese reasons shown when a capability is missing (403 pages and API errors).
+REFUSALS: dict[Cap, str] = {
+    Cap.REGISTRY_WRITE: "Chỉ cán bộ nhập liệu và quản trị viên được thay đổi dữ liệu danh bạ",
+    Cap.TRAINING_WRITE: "Chỉ đơn vị tổ chức và quản trị viên được thay đổi dữ liệu tập huấn",
+    Cap.CERTIFICATES_WRITE: "Chỉ đơn vị tổ chức và quản trị viên được cấp, thu hồi giấy chứng nhận",
+    Cap.CERTIFICATES_REGISTER: "Bạn không có quyền tải sổ cấp giấy chứng nhận",
+    Cap.COVERAGE_FREEZE: "Chỉ Ban Tuyên giáo và Dân vận mới được chốt báo cáo",
+    Cap.INDICATORS_WRITE: "Chỉ quản trị, Ban Tuyên giáo và Dân vận, cán bộ nhập liệu được nhập "
+    "số liệu chỉ tiêu",
+    Cap.CATALOGUE_WRITE: "Chỉ quản trị viên được sửa danh mục",
+    Cap.GRANTS_WRITE: "Chỉ quản trị viên được phân quyền",
+    Cap.PEOPLE_EXPORT: "Chỉ quản trị viên được xuất dữ liệu cá nhân",
+    Cap.PEOPLE_ERASE: "Chỉ quản trị viên được xoá dữ liệu cá nhân",
+    Cap.IDS_READ: "Bạn không được xem số CCCD",
+}
+OUT_OF_SCOPE = "Đơn vị này nằm ngoài phạm vi bạn được phân quyền"
+
+
+def refusal(cap: Cap) -> str:
+    return REFUSALS.get(cap, "Bạn không có quyền thực hiện việc này")
+
+
+class AccessDenied(Exception):
+    """An action the policy refuses; views turn it into a 403 with the message."""
+
+
+def roles_with(cap: Cap) -> list[str]:
+    """The grant roles that carry `cap` (the trainee's are not granted on units)."""
+    return [role for role, caps in POLICY.items() if cap in caps and role != TRAINEE]
+
+
+def is_unrestricted(user: User) -> bool:
+    return bool(getattr(user, "is_superuser", False) and user.is_active)
+
+
+# Attribute on a request's user where its roles are kept for that one request (see
+# config.middleware.RequestRolesMiddleware): the navigation and the view then share one query.
+ROLES_MEMO = "_taphuan_roles"
+
+
+def roles_of(user: User) -> set[str]:
+    """The user's roles: those of its grants, and `trainee` when it is linked to a person."""
+    if is_unrestricted(user):
+        return set(Grant.Role.values)
+    if not user.is_authenticated:
+        return set()
+    memo = getattr(user, ROLES_MEMO, False)
+    if memo:
+        return set(memo)
+    roles = set(Grant.objects.filter(user_id=user.pk).values_list("role", flat=True))
+    if Person.objects.filter(user_id=user.pk).exists():
+        roles.add(TRAINEE)
+    if memo is None:  # this request asked for the roles to be kept
+        setattr(user, ROLES_MEMO, frozenset(roles))
+    return roles
+
+
+def capabilities(user: User) -> frozenset[Cap]:
+    if is_unrestricted(user):
+        return frozenset(Cap)
+    return frozenset().union(*(POLICY.get(role, frozenset()) for role in roles_of(user)))
+
+
+def holds(user: User, cap: Cap) -> bool:
+    """The user holds `cap` on some unit (or, for a trainee's, on themself)."""
+    return cap in capabilities(user)
+
+
+def granted_unit_ids(user: User, cap: Cap | None = None) -> QuerySet:
+    """Ids of the units granted to the user (with a role carrying `cap`, if given)."""
+    grants = Grant.objects.filter(user_id=user.pk)
+    if cap is not None:
+        grants = grants.filter(role__in=roles_with(cap))
+    return grants.values("unit_id")
+
+
+def unit_ids_for(user: User, cap: Cap, *, on: date | None = None) -> QuerySet:
+    """Ids of the units inside a unit granted with `cap` (one subquery, never a Python walk).
+    Without `on`, on any date: a grant on old Hà Giang also covers its villages after they moved
+    under new communes; with `on`, only in the tree valid on that day."""
+    if is_unrestricted(user):
+        return Unit.objects.values("pk")
+    if not user.is_authenticated or cap not in capabilities(user):
+        return Unit.objects.none().values("pk")
+    links = UnitAncestry.objects.filter(ancestor__in=granted_unit_ids(user, cap))
+    if on is not None:
+        links = links.filter(valid_from__lte=on, valid_to__gte=on)
+    return links.values("descendant_id")
+
+
+def _pk(unit: Unit | int) -> int:
+    return unit.pk if isinstance(unit, Unit) else int(unit)
+
+
+def can(user: User, cap: Cap, unit: Unit | int | None = None, *, on: date | None = None) -> bool:
+    """May `user` do `cap` on `unit` (anywhere, when no unit is given)?"""
+    if is_unrestricted(user):
+        return True
+    if not user.is_authenticated or cap not in capabilities(user):
+        return False
+    if unit is None or cap in GLOBAL:
+        return True
+    return unit_ids_for(user, cap, on=on).filter(descendant_id=_pk(unit)).exists()
+
+
+def can_all(
+    user: User, cap: Cap, units: Iterable[Unit | int | None], *, on: date | None = None
+) -> bool:
+    """May `user` do `cap` on every one of `units` (and there is at least one)?"""
+    if is_unrestricted(user):
+        return True
+    ids = {_pk(u) for u in units if u is not None}
+    if not ids or not holds(user, cap):
+        return False
+    inside = unit_ids_for(user, cap, on=on).filter(descendant_id__in=ids)
+    return ids <= set(inside.values_list("descendant_id", flat=True))
+
+
+def can_any(user: User, cap: Cap, units: Iterable[Unit | int | None]) -> bool:
+    """May `user` do `cap` on at least one of `units`?"""
+    if is_unrestricted(user):
+        return True
+    ids = {_pk(u) for u in units if u is not None}
+    return bool(ids) and unit_ids_for(user, cap).filter(descendant_id__in=ids).exists()
+
+
+def inside(user: User, cap: Cap, ids: Iterable[int]) -> set[int]:
+    """Those of unit `ids` on which `user` may do `cap` (one query)."""
+    wanted = {int(i) for i in ids}
+    if is_unrestricted(user):
+        return wanted
+    if not wanted:
+        return set()
+    found = unit_ids_for(user, cap).filter(descendant_id__in=wanted)
+    return set(found.values_list("descendant_id", flat=True))
+
+
+def require(user: User, cap: Cap, unit: Unit | int | None = None) -> None:
+    """Raise AccessDenied unless `can(user, cap, unit)`."""
+    if not can(user, cap, unit):
+        raise AccessDenied(refusal(cap) if not holds(user, cap) else OUT_OF_SCOPE)
+
+
+def own_person_ids(user: User) -> QuerySet:
+    """The person a trainee account is linked to (empty for others)."""
+    if not user.is_authenticated:
+        return Person.objects.none().values("pk")
+    return Person.objects.filter(user_id=user.pk).values("pk")
+
+
+# Shorthands for the questions asked on almost every page.
+def can_read_ids(user: User) -> bool:
+    return holds(user, Cap.IDS_READ)
+
+
+def can_read_ethnicity(user: User) -> bool:
+    return holds(user, Cap.ETHNICITY_READ)
+
+
+def can_see_unit(user: User, unit: Unit | int) -> bool:
+    return can(user, Cap.REGISTRY_READ, unit)
+
+
+def role_table() -> list[tuple[str, str, list[str]]]:
+    """(role, label, capabilities) rows, for the README and the admin."""
+    return [(role, ROLE_LABELS[role], sorted(caps)) for role, caps in POLICY.items()]
