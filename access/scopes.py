@@ -8,10 +8,20 @@ left open)."""
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from access.policy import Cap, User, holds, is_unrestricted, own_person_ids, unit_ids_for
+from access.policy import (
+    OUT_OF_SCOPE,
+    Cap,
+    User,
+    can_all,
+    holds,
+    is_unrestricted,
+    own_person_ids,
+    unit_ids_for,
+)
 from certificates.models import Certificate, Issuer, IssuerName, Layout, NumberCounter, Verification
 from coverage.models import FrozenReport, Indicator, IndicatorValue
 from people.models import (
@@ -138,9 +148,12 @@ def _records(rows: QuerySet, user: User, cap: Cap) -> QuerySet:
     return rows.filter(Q(person__in=people) | Q(course__in=writable(user, Course).values("pk")))
 
 
-def _records_written(rows: QuerySet, user: User, cap: Cap) -> QuerySet:
-    """Records of people registered at, or serving in, a unit where the user writes training."""
-    return rows.filter(person__in=writable(user, Person, cap).values("pk"))
+def _inside_writer_units(rows: QuerySet, user: User, cap: Cap) -> QuerySet:
+    """Records or certificates of people registered at, or serving in, a unit where the user
+    holds `cap`, or of a course organised in one."""
+    people = writable(user, Person, cap).values("pk")
+    units = unit_ids_for(user, cap)
+    return rows.filter(Q(person__in=people) | Q(course__organiser__unit_id__in=units))
 
 
 def _certificates(rows: QuerySet, user: User, cap: Cap) -> QuerySet:
@@ -149,21 +162,6 @@ def _certificates(rows: QuerySet, user: User, cap: Cap) -> QuerySet:
     people = visible(user, Person).values("pk")
     runs = writable(user, Course, Cap.TRAINING_WRITE).values("pk")
     return rows.filter(Q(person__in=people) | Q(course__in=runs))
-
-
-def _certificates_changed(rows: QuerySet, user: User, cap: Cap) -> QuerySet:
-    """Holder inside a unit where the user issues, or a course organised in one."""
-    units = unit_ids_for(user, cap)
-    people = writable(user, Person, cap).values("pk")
-    return rows.filter(Q(person__in=people) | Q(course__organiser__unit_id__in=units))
-
-
-def _issuers_seen(rows: QuerySet, user: User, cap: Cap) -> QuerySet:
-    if not user.is_authenticated:
-        return rows.none()
-    return rows.filter(
-        Q(organisation__isnull=True) | Q(organisation__unit_id__in=unit_ids_for(user, cap))
-    )
 
 
 def _issuers_used(rows: QuerySet, user: User, cap: Cap) -> QuerySet:
@@ -206,12 +204,13 @@ RULES: dict[type[Model], Rule] = {
         (TW, _through("session__course", Course, write=True)),
     ),
     Notice: ((TR, _through("enrollment", Enrollment)), (TW, _none)),
-    TrainingRecord: ((TR, _records), (TW, _records_written)),
-    Issuer: ((R, _issuers_seen), (CW, _issuers_used)),
+    TrainingRecord: ((TR, _records), (TW, _inside_writer_units)),
+    # Issuers are printed on every certificate: every signed-in user may read them.
+    Issuer: ((R, _everyone), (CW, _issuers_used)),
     IssuerName: ((R, _through("issuer", Issuer)), (CW, _through("issuer", Issuer, write=True))),
     NumberCounter: ((R, _through("issuer", Issuer)), (CW, _none)),
     Layout: CATALOGUE,
-    Certificate: ((CR, _certificates), (CW, _certificates_changed)),
+    Certificate: ((CR, _certificates), (CW, _inside_writer_units)),
     Verification: ((CR, _through("certificate", Certificate)), (CW, _none)),
     Indicator: CATALOGUE,
     IndicatorValue: (
@@ -279,9 +278,46 @@ def get_visible(user: User, what: type[M] | QuerySet[M], **lookup: Any) -> M:
     return found
 
 
+def get_writable(
+    user: User, what: type[M] | QuerySet[M], cap: Cap | None = None, **lookup: Any
+) -> M:
+    """The one row the user may change: 404 when they cannot see it, 403 when they only see
+    it (a course addressed to their unit but organised above it)."""
+    found = get_visible(user, what, **lookup)
+    if not may_change(user, found, cap):
+        raise PermissionDenied(OUT_OF_SCOPE)
+    return found
+
+
 def read_capability(model: type[Model]) -> Cap:
     return RULES[model][0][0]
 
 
 def write_capability(model: type[Model]) -> Cap:
     return RULES[model][1][0]
+
+
+def course_owner_units(
+    *, organiser: Organisation | None, venue_unit: Unit | None, audience_units: Any
+) -> list[Unit]:
+    """The units a course belongs to for changing it (the rule of `_courses_changed`): the
+    organiser's unit; without an organiser the venue's unit; without either, every audience
+    unit."""
+    if organiser is not None:
+        return [organiser.unit]
+    if venue_unit is not None:
+        return [venue_unit]
+    return list(audience_units)
+
+
+NO_OWNER = "Cần chọn đơn vị tổ chức, nơi tổ chức hoặc đơn vị được mời"
+NOT_OWNER = "Đơn vị tổ chức (hoặc nơi tổ chức) phải thuộc đơn vị bạn được giao tổ chức lớp"
+
+
+def course_ownership_problem(user: User, **owners: Any) -> str:
+    """Why a course with these organiser, venue and audience would not stay one the user may
+    change ("" when it would)."""
+    units = course_owner_units(**owners)
+    if not units:
+        return NO_OWNER
+    return "" if can_all(user, Cap.TRAINING_WRITE, units) else NOT_OWNER

@@ -11,6 +11,9 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
+from access.drf import ScopedModelSerializer
+from access.policy import Cap, holds
+from access.scopes import may_change, visible, writable
 from certificates import bulk, services
 from certificates.models import Certificate, Issuer
 from certificates.services import CertificateError
@@ -18,7 +21,7 @@ from certificates.views import FORBIDDEN, client_ip
 from training.models import TrainingRecord
 
 
-class IssuerSerializer(serializers.ModelSerializer):
+class IssuerSerializer(ScopedModelSerializer):
     name = serializers.SerializerMethodField()
 
     class Meta:
@@ -40,7 +43,7 @@ class IssuerSerializer(serializers.ModelSerializer):
         return str(issuer)
 
 
-class CertificateSerializer(serializers.ModelSerializer):
+class CertificateSerializer(ScopedModelSerializer):
     verify_url = serializers.CharField(read_only=True)
 
     class Meta:
@@ -103,42 +106,49 @@ def verification_payload(certificate: Certificate) -> dict[str, object]:
 
 class IssuerViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = IssuerSerializer
-    queryset = Issuer.objects.prefetch_related("names").order_by("code")
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return visible(self.request.user, Issuer).prefetch_related("names").order_by("code")
 
 
 class CertificateViewSet(viewsets.ReadOnlyModelViewSet):  # + create (issue by hand)
-    """Certificates of people or courses in the caller's units."""
+    """Certificates of people in the caller's units (by holder), and of the courses the caller
+    runs."""
 
     serializer_class = CertificateSerializer
     filterset_fields = ["course", "issuer", "status", "year", "person"]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return Certificate.objects.visible_to(self.request.user).order_by("-year", "-serial")
+        return visible(self.request.user, Certificate).order_by("-year", "-serial")
 
     def _manage(self) -> Certificate:
         """A certificate the caller sees (else 404) and may write (else 403)."""
-        if not services.can_write(self.request.user):
+        if not holds(self.request.user, Cap.CERTIFICATES_WRITE):
             raise PermissionDenied(FORBIDDEN)
         certificate = self.get_object()
-        if not services.writable_certificates(self.request.user).filter(pk=certificate.pk).exists():
+        if not may_change(self.request.user, certificate):
             raise PermissionDenied(FORBIDDEN)
         return certificate
 
     @extend_schema(request=IssueSerializer, responses={201: CertificateSerializer})
     def create(self, request: Request) -> Response:
         """Issue by hand for a training record the caller can see (imported history too)."""
-        if not services.can_write(request.user):
+        if not holds(request.user, Cap.CERTIFICATES_WRITE):
             raise PermissionDenied(FORBIDDEN)
         data = IssueSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        records = TrainingRecord.objects.visible_to(request.user)
+        records = visible(request.user, TrainingRecord)
         record = records.filter(pk=data.validated_data["training_record"]).first()
-        issuer = Issuer.objects.filter(pk=data.validated_data["issuer"]).first()
+        issuer = visible(request.user, Issuer).filter(pk=data.validated_data["issuer"]).first()
         if record is None or issuer is None:
             raise ValidationError({"detail": "Không có kết quả tập huấn hoặc cơ quan cấp này."})
-        if not services.writable_records(request.user).filter(pk=record.pk).exists():
+        if (
+            not writable(request.user, TrainingRecord, Cap.CERTIFICATES_WRITE)
+            .filter(pk=record.pk)
+            .exists()
+        ):
             raise PermissionDenied("Bạn không có quyền cấp giấy chứng nhận cho người này.")
-        if not services.usable_issuers(request.user).filter(pk=issuer.pk).exists():
+        if not writable(request.user, Issuer).filter(pk=issuer.pk).exists():
             raise PermissionDenied(f"Bạn không được cấp giấy chứng nhận với số của «{issuer}».")
         try:
             made = services.issue_certificate(record=record, issuer=issuer, by=request.user)
@@ -173,7 +183,7 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):  # + create (issue by h
     @action(detail=True, methods=["post"])
     def reissue(self, request: Request, pk: str | None = None) -> Response:
         certificate = self._manage()
-        if not services.usable_issuers(request.user).filter(pk=certificate.issuer_id).exists():
+        if not writable(request.user, Issuer).filter(pk=certificate.issuer_id).exists():
             raise PermissionDenied(
                 f"Bạn không được cấp lại với số của «{certificate.issuer_name_printed}»."
             )

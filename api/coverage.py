@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from access.policy import Cap, can_read_ids, granted_unit_ids, is_unrestricted, wholly_inside
 from api.pagination import PageNumberPagination
 from coverage.gaps import scope_gaps
 from coverage.report import scope_report
@@ -20,7 +21,6 @@ from coverage.units import (
     Scope,
     area_scope,
     build_scope,
-    fully_visible_ids,
     may_see_scope,
     may_see_unit,
     parse_as_of,
@@ -29,7 +29,6 @@ from coverage.units import (
     unit_header,
     units_scope,
 )
-from people.access import can_see_citizen_ids, is_unrestricted
 from people.models import REFORM_DATE, Unit
 
 GRANTS_NAME = "Các đơn vị được phân quyền"
@@ -75,13 +74,13 @@ def _granted_units(user: object, on: date) -> list[Unit]:
     for the new communes of its area that lie wholly inside the grants (a Hà Giang
     commissioner keeps seeing Hà Giang, never a commune formed partly from elsewhere)."""
     units, area = [], []
-    for unit in Unit.objects.filter(grant__user_id=user.pk or 0).distinct():  # type: ignore[attr-defined]
+    for unit in Unit.objects.filter(pk__in=granted_unit_ids(user, Cap.COVERAGE_READ)):  # type: ignore[arg-type]
         if unit.is_active_on(on) or on < REFORM_DATE:
             units.append(unit)
         else:
             area.extend(area_scope(unit, on).children)
     if area:
-        inside = fully_visible_ids(user, area)
+        inside = wholly_inside(user, area)
         units.extend(u for u in area if u.pk in inside)
     return units
 
@@ -151,7 +150,7 @@ class GapsView(APIView):
             scope, _ = scope_for(request, on)
         except CoverageError as e:
             raise ValidationError({"detail": str(e)}) from e
-        show_ids = can_see_citizen_ids(request.user)  # type: ignore[arg-type]
+        show_ids = can_read_ids(request.user)  # type: ignore[arg-type]
         rows = scope_gaps(rules=rules, scope=scope, on=on, show_ids=show_ids, user=request.user)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(rows, request, view=self)  # type: ignore[arg-type]

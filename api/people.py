@@ -1,13 +1,14 @@
 """REST API of the registry: units, organisations, roles, people and positions under /api/v1/.
 
-Every queryset is scoped to the caller's units. Reads are open to every granted user; clerks and
-administrators write, through people.services, whose PeopleError becomes a 400."""
+Every queryset is scoped by the access policy (access.scopes). Reads are open to every signed-in
+user (rows limited to their units); holders of registry.write change, through people.services,
+whose PeopleError becomes a 400."""
 
 from contextlib import AbstractContextManager
 from dataclasses import fields as dataclass_fields
 from typing import Any, cast
 
-from django.db.models import Case, DateField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, DateField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -17,8 +18,10 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
-from rest_framework.views import APIView
 
+from access.drf import Policy, Scoped
+from access.policy import OUT_OF_SCOPE, Cap, can, can_read_ethnicity, can_read_ids, refusal
+from access.scopes import visible, writable
 from api.errors import refusing
 from api.people_filters import (
     OrganisationFilter,
@@ -37,10 +40,8 @@ from api.people_serializers import (
     VillageCreateSerializer,
 )
 from people import services
-from people.access import ID_READERS, has_role, is_unrestricted, roles_of
 from people.models import (
     FAR_PAST,
-    Grant,
     Organisation,
     Person,
     Position,
@@ -49,7 +50,6 @@ from people.models import (
     UnitAncestry,
 )
 
-WRITERS = (Grant.Role.ADMINISTRATOR, Grant.Role.CLERK)
 SAFE = permissions.SAFE_METHODS
 
 
@@ -72,40 +72,14 @@ def refusals() -> AbstractContextManager[None]:
     return refusing(services.PeopleError)
 
 
-class RegistryWriters(permissions.BasePermission):
-    """Every signed-in user reads; only clerks and administrators write."""
-
-    message = "Chỉ cán bộ nhập liệu và quản trị viên được thay đổi dữ liệu"
-    writer_roles: tuple[str, ...] = WRITERS
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        if not request.user.is_authenticated:
-            return False
-        return request.method in SAFE or has_role(request.user, *self.writer_roles)
-
-
-class CatalogueAdministrators(RegistryWriters):
-    """Every signed-in user reads the role catalogue; only administrators change it."""
-
-    message = "Chỉ quản trị viên được sửa danh mục chức danh"
-    writer_roles = (Grant.Role.ADMINISTRATOR,)
-
-
-def writable(user: Any, unit_ids: "QuerySet | list[int | None]") -> bool:
-    """Does any of `unit_ids` lie inside a unit the user was granted as clerk or administrator?"""
-    if is_unrestricted(user):
-        return True
-    granted = Grant.objects.filter(user_id=user.pk, role__in=WRITERS).values("unit_id")
-    return UnitAncestry.objects.filter(ancestor__in=granted, descendant_id__in=unit_ids).exists()
-
-
 def require_writable(user: Any, unit_id: int | None) -> None:
-    """403 unless `unit_id` lies inside a unit the user was granted as clerk or administrator."""
-    if not writable(user, [unit_id]):
-        raise PermissionDenied("Đơn vị này nằm ngoài phạm vi bạn được phân quyền")
+    """403 unless `unit_id` lies inside a unit where the user writes the registry."""
+    if unit_id is None or not can(user, Cap.REGISTRY_WRITE, unit_id):
+        raise PermissionDenied(refusal(Cap.REGISTRY_WRITE) if unit_id is None else OUT_OF_SCOPE)
 
 
 class RegistryViewSet(
+    Scoped,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -114,7 +88,8 @@ class RegistryViewSet(
 ):
     """List, read, create and update (no delete: positions end, they are not erased)."""
 
-    permission_classes = [RegistryWriters]
+    permission_classes = [Policy]
+    write_cap = Cap.REGISTRY_WRITE
 
 
 @extend_schema_view(
@@ -145,7 +120,7 @@ class UnitViewSet(RegistryViewSet):
             valid_to__gte=day,
         ).values("ancestor_id")[:1]
         return (
-            Unit.objects.visible_to(self.request.user)
+            visible(self.request.user, Unit)
             .annotate(parent_id_on=Subquery(parent), level_rank=LEVEL_RANK)
             .order_by("level_rank", "name", "pk")
         )
@@ -160,7 +135,7 @@ class UnitViewSet(RegistryViewSet):
         return Greatest(last, Coalesce(OuterRef("valid_from"), Value(FAR_PAST)), output_field=dates)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        form = VillageCreateSerializer(data=request.data)
+        form = VillageCreateSerializer(data=request.data, context=self.get_serializer_context())
         form.is_valid(raise_exception=True)
         commune = form.validated_data["parent"]
         require_writable(request.user, commune.pk)
@@ -180,14 +155,13 @@ class OrganisationViewSet(RegistryViewSet):
     filterset_class = OrganisationFilter
 
     def get_queryset(self) -> QuerySet[Organisation]:
-        return Organisation.objects.visible_to(self.request.user).order_by("unit_id", "kind", "pk")
+        return visible(self.request.user, Organisation).order_by("unit_id", "kind", "pk")
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         require_writable(self.request.user, serializer.validated_data["unit"].pk)
         serializer.save()
 
     def perform_update(self, serializer: BaseSerializer) -> None:
-        require_writable(self.request.user, cast(Organisation, serializer.instance).unit_id)
         if "unit" in serializer.validated_data:
             require_writable(self.request.user, serializer.validated_data["unit"].pk)
         serializer.save()
@@ -197,7 +171,7 @@ class RoleViewSet(RegistryViewSet):
     """The role catalogue (chức danh): read by all, edited by administrators."""
 
     serializer_class = RoleSerializer
-    permission_classes = [CatalogueAdministrators]
+    write_cap = Cap.CATALOGUE_WRITE
     queryset = Role.objects.order_by("order", "code")
     filterset_class = None
 
@@ -211,14 +185,13 @@ class PersonViewSet(RegistryViewSet):
     filterset_class = PersonFilter
 
     def get_queryset(self) -> QuerySet[Person]:
-        return Person.objects.visible_to(self.request.user).vietnamese_order()
+        return visible(self.request.user, Person).vietnamese_order()
 
     def get_serializer_context(self) -> dict[str, Any]:
-        roles = roles_of(self.request.user)  # one query for both questions
         return {
             **super().get_serializer_context(),
-            "show_ids": bool(roles & ID_READERS),
-            "show_ethnicity": Grant.Role.ADMINISTRATOR in roles,
+            "show_ids": can_read_ids(self.request.user),
+            "show_ethnicity": can_read_ethnicity(self.request.user),
         }
 
     def perform_create(self, serializer: BaseSerializer) -> None:
@@ -233,7 +206,6 @@ class PersonViewSet(RegistryViewSet):
         person = cast(Person, serializer.instance)
         data = dict(serializer.validated_data)
         home_unit = data.pop("home_unit", None)
-        self._require_writable_person(person)
         if home_unit is not None:
             require_writable(self.request.user, home_unit.pk)
             person.home_unit = home_unit
@@ -244,13 +216,6 @@ class PersonViewSet(RegistryViewSet):
             serializer.instance = services.save_person(
                 _person_data({**known, **data}), person=person
             )
-
-    def _require_writable_person(self, person: Person) -> None:
-        """A clerk may change a person registered or serving inside their units."""
-        serving = Position.objects.filter(person=person).values("organisation__unit_id")
-        units = Unit.objects.filter(Q(pk=person.home_unit_id) | Q(pk__in=serving)).values("pk")
-        if not writable(self.request.user, units):
-            raise PermissionDenied("Người này nằm ngoài phạm vi bạn được phân quyền")
 
 
 PERSON_FIELDS = [f.name for f in dataclass_fields(services.PersonData)]
@@ -276,7 +241,7 @@ class PositionViewSet(RegistryViewSet):
 
     def get_queryset(self) -> QuerySet[Position]:
         return (
-            Position.objects.visible_to(self.request.user)
+            visible(self.request.user, Position)
             .select_related("person", "role", "organisation")
             .order_by("organisation_id", "role__order", "start", "pk")
         )
@@ -285,14 +250,13 @@ class PositionViewSet(RegistryViewSet):
         values = serializer.validated_data
         user = self.request.user
         require_writable(user, values["organisation"].unit_id)
-        if not Person.objects.visible_to(user).filter(pk=values["person"].pk).exists():
+        if not writable(user, Person).filter(pk=values["person"].pk).exists():
             raise PermissionDenied("Người này nằm ngoài phạm vi bạn được phân quyền")
         with refusals():
             serializer.instance = services.appoint(**values)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         position = self.get_object()
-        require_writable(request.user, position.organisation.unit_id)
         form = PositionEndSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         with refusals():

@@ -12,8 +12,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 
+from access.policy import can_read_ids
 from config.dates import parse_date
-from people.access import can_see_citizen_ids
 from people.models import (
     Level,
     Organisation,
@@ -185,7 +185,7 @@ class PersonFilter(DatedFilterSet):
 
     def filter_citizen_id(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # Looking a number up would reveal it: only those who may read IDs can.
-        if not can_see_citizen_ids(self.request.user):
+        if not can_read_ids(self.request.user):
             raise PermissionDenied("Bạn không có quyền tra cứu theo số CCCD")
         return queryset.filter(citizen_id=value.strip())
 

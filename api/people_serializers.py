@@ -6,11 +6,12 @@ from typing import Any
 
 from rest_framework import serializers
 
+from access.drf import ScopedModelSerializer, VisibleRelated
 from people.ids import mask
 from people.models import Level, Organisation, Person, Position, Role, Unit
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(ScopedModelSerializer):
     # The metaclass pops declared fields, so `parent` does not shadow Field.parent.
     parent = serializers.IntegerField(  # type: ignore[assignment]
         source="parent_id_on",
@@ -40,12 +41,12 @@ class VillageCreateSerializer(serializers.Serializer):
     """A new village (thôn, bản, tổ dân phố) under a commune."""
 
     name = serializers.CharField(max_length=200)
-    parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
+    parent = VisibleRelated(  # type: ignore[assignment]
         queryset=Unit.objects.filter(level=Level.COMMUNE), help_text="Id đơn vị cấp xã"
     )
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(ScopedModelSerializer):
     class Meta:
         model = Organisation
         fields = ["id", "kind", "name", "unit", "start", "end"]
@@ -58,7 +59,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class RoleSerializer(serializers.ModelSerializer):
+class RoleSerializer(ScopedModelSerializer):
     class Meta:
         model = Role
         fields = [
@@ -74,7 +75,7 @@ class RoleSerializer(serializers.ModelSerializer):
         ]
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ScopedModelSerializer):
     """A person. `citizen_id` is masked and `ethnicity` left out unless the viewer may see
     them (the view passes `show_ids` and `show_ethnicity` in the context)."""
 
@@ -121,7 +122,7 @@ class PersonSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class PositionSerializer(serializers.ModelSerializer):
+class PositionSerializer(ScopedModelSerializer):
     person_name = serializers.CharField(source="person.full_name", read_only=True)
     role = serializers.SlugRelatedField(
         slug_field="code", queryset=Role.objects.all(), help_text="Mã chức danh"

@@ -20,18 +20,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.errors import Refused, refusing
-from people.access import has_role, is_unrestricted, visible_unit_ids
-from people.models import Grant, Organisation, Person, Unit
-from training import ics, services
-from training.access import (
-    OUT_OF_SCOPE,
-    REFUSED,
-    WRITERS,
-    may_write_units,
-    owner_units,
-    writable_people,
+from access.drf import Policy, Scoped, ScopedModelSerializer, VisibleRelated
+from access.policy import Cap, refusal
+from access.scopes import (
+    NO_OWNER,
+    course_ownership_problem,
+    get_writable,
+    may_change,
+    visible,
+    writable,
 )
+from api.errors import Refused, refusing
+from people.models import Organisation, Unit
+from training import ics, services
 from training.models import (
     Attendance,
     Course,
@@ -43,9 +44,6 @@ from training.models import (
     TrainingRecord,
 )
 
-# Training writes: administrators and organisers; the Commission and clerks only read.
-ORGANISERS = WRITERS
-RECORD_KEEPERS = WRITERS
 SAFE = permissions.SAFE_METHODS
 
 
@@ -64,27 +62,6 @@ def refusals() -> AbstractContextManager[None]:
     return refusing(services.TrainingError)
 
 
-class Organisers(permissions.BasePermission):
-    """Every granted user reads; organisers and administrators write (within their units)."""
-
-    message = "Chỉ đơn vị tổ chức và quản trị viên được thay đổi dữ liệu tập huấn"
-    roles: tuple[str, ...] = ORGANISERS
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        user = request.user
-        if not user.is_authenticated:
-            return False
-        return request.method in SAFE or is_unrestricted(user) or has_role(user, *self.roles)
-
-
-class RecordKeepers(Organisers):
-    roles = RECORD_KEEPERS
-
-
-class Administrators(Organisers):
-    roles = (Grant.Role.ADMINISTRATOR,)
-
-
 class ICalendarRenderer(BaseRenderer):
     """Lets calendar apps that ask for text/calendar through DRF's content negotiation."""
 
@@ -99,43 +76,17 @@ class ICalendarRenderer(BaseRenderer):
 CALENDAR_RENDERERS = [ICalendarRenderer, JSONRenderer]
 
 
-def require_visible_units(user: Any, units: list[Unit]) -> None:
-    if is_unrestricted(user):
-        return
-    seen = set(
-        visible_unit_ids(user)
-        .filter(descendant_id__in=[u.pk for u in units])
-        .values_list("descendant_id", flat=True)
-    )
-    if any(u.pk not in seen for u in units):
-        raise PermissionDenied("Đơn vị này nằm ngoài phạm vi bạn được phân quyền")
-
-
-def require_writable(user: Any, course_id: int) -> None:
-    """Seeing a course (addressed to one's unit) is not enough to change it."""
-    if not Course.objects.writable_by(user).filter(pk=course_id).exists():
-        raise PermissionDenied(OUT_OF_SCOPE)
-
-
-class WritesNeedCourseScope:
+class WritesNeedCourseScope(Scoped):
     """Objects are looked up among those the user sees; a change (any unsafe method) also
-    needs the course to be one the user may change."""
+    needs the row (its course) to be one the user may change."""
 
-    request: Request
-
-    def get_object(self) -> Any:
-        obj = super().get_object()  # type: ignore[misc]
-        if self.request.method not in SAFE:
-            require_writable(
-                self.request.user, obj.pk if isinstance(obj, Course) else obj.course_id
-            )
-        return obj
+    write_cap = Cap.TRAINING_WRITE
 
 
 # --- serializers -------------------------------------------------------------------------
 
 
-class ProgrammeSerializer(serializers.ModelSerializer):
+class ProgrammeSerializer(ScopedModelSerializer):
     class Meta:
         model = Programme
         fields = [
@@ -144,7 +95,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class TargetRuleSerializer(serializers.ModelSerializer):
+class TargetRuleSerializer(ScopedModelSerializer):
     role: "serializers.SlugRelatedField[Any]" = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
@@ -156,7 +107,7 @@ class TargetRuleSerializer(serializers.ModelSerializer):
         fields = ["role", "role_label", "programmes"]
 
 
-class TargetSerializer(serializers.ModelSerializer):
+class TargetSerializer(ScopedModelSerializer):
     rules = TargetRuleSerializer(many=True, read_only=True)
 
     class Meta:
@@ -167,26 +118,18 @@ class TargetSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(ScopedModelSerializer):
     class Meta:
         model = Session
         fields = ["id", "course", "starts_at", "ends_at", "title"]
 
 
-class CourseSerializer(serializers.ModelSerializer):
+class CourseSerializer(ScopedModelSerializer):
     programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.all())
-    target = serializers.PrimaryKeyRelatedField(
-        queryset=Target.objects.all(), required=False, allow_null=True
-    )
-    organiser = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.all(), required=False, allow_null=True
-    )
-    venue_unit = serializers.PrimaryKeyRelatedField(
-        queryset=Unit.objects.all(), required=False, allow_null=True
-    )
-    audience_units = serializers.PrimaryKeyRelatedField(
-        queryset=Unit.objects.all(), many=True, required=False
-    )
+    target = VisibleRelated(queryset=Target.objects.all(), required=False, allow_null=True)
+    organiser = VisibleRelated(queryset=Organisation.objects.all(), required=False, allow_null=True)
+    venue_unit = VisibleRelated(queryset=Unit.objects.all(), required=False, allow_null=True)
+    audience_units = VisibleRelated(queryset=Unit.objects.all(), many=True, required=False)
     sessions = SessionSerializer(many=True, read_only=True)
     seats_taken = serializers.IntegerField(read_only=True)
     waitlisted = serializers.IntegerField(read_only=True)
@@ -201,7 +144,7 @@ class CourseSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at", "closed_at"]
 
 
-class EnrollmentSerializer(serializers.ModelSerializer):
+class EnrollmentSerializer(ScopedModelSerializer):
     full_name = serializers.CharField(source="person.full_name", read_only=True)
     attended = serializers.IntegerField(read_only=True)
 
@@ -232,7 +175,7 @@ class RecurrenceSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
+class AttendanceSerializer(ScopedModelSerializer):
     class Meta:
         model = Attendance
         fields = ["id", "session", "enrollment", "status", "recorded_at"]
@@ -244,7 +187,7 @@ class MarkSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Attendance.Status.choices)
 
 
-class TrainingRecordSerializer(serializers.ModelSerializer):
+class TrainingRecordSerializer(ScopedModelSerializer):
     programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.all())
     full_name = serializers.CharField(source="person.full_name", read_only=True)
 
@@ -264,7 +207,8 @@ class ProgrammeViewSet(viewsets.ModelViewSet):
     """Training programmes (chương trình): read by all, edited by administrators."""
 
     serializer_class = ProgrammeSerializer
-    permission_classes = [Administrators]
+    permission_classes = [Policy]
+    write_cap = Cap.CATALOGUE_WRITE
     queryset = Programme.objects.order_by("code")
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -299,41 +243,32 @@ class CourseViewSet(
     """Courses (lớp, hội nghị tập huấn) organised in or addressed to the caller's units."""
 
     serializer_class = CourseSerializer
-    permission_classes = [Organisers]
+    permission_classes = [Policy]
+    write_cap = Cap.TRAINING_WRITE
     filterset_fields = ["status", "programme", "organiser", "target"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Course]:
-        courses = Course.objects.visible_to(self.request.user).select_related("programme")
+        courses = visible(self.request.user, Course).select_related("programme")
         return seats(courses).prefetch_related("sessions", "audience_units").order_by("-pk")
 
     def _check_scope(self, data: dict[str, Any], *, course: Course | None = None) -> None:
-        """Every unit named must be visible, and the course as saved must stay one the user
-        may change (its organiser's unit, else its venue, else its audience)."""
-        user = self.request.user
-        units = list(data.get("audience_units", []))
-        if data.get("venue_unit"):
-            units.append(data["venue_unit"])
-        if data.get("organiser"):
-            units.append(data["organiser"].unit)
-        require_visible_units(user, units)
+        """The course as saved must stay one the user may change (its organiser's unit, else
+        its venue, else its audience); the units named are already among the visible ones."""
 
         def now(name: str, current: Any) -> Any:
             return data[name] if name in data else current
 
-        owners = owner_units(
+        problem = course_ownership_problem(
+            self.request.user,
             organiser=now("organiser", course.organiser if course else None),
             venue_unit=now("venue_unit", course.venue_unit if course else None),
             audience_units=now("audience_units", course.audience_units.all() if course else []),
         )
-        if is_unrestricted(user):
-            return
-        if not owners:
-            raise Refused("Cần chọn đơn vị tổ chức, nơi tổ chức hoặc đơn vị được mời")
-        if not may_write_units(user, owners):
-            raise PermissionDenied(
-                "Đơn vị tổ chức (hoặc nơi tổ chức) phải thuộc đơn vị bạn được giao tổ chức lớp"
-            )
+        if problem == NO_OWNER:
+            raise Refused(problem)
+        if problem:
+            raise PermissionDenied(problem)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         form = self.get_serializer(data=request.data)
@@ -428,11 +363,9 @@ class OrganiserCalendar(APIView):
 
     @extend_schema(responses={(200, "text/calendar"): str})
     def get(self, request: Request, organisation_id: int) -> HttpResponse:
-        organisation = get_object_or_404(
-            Organisation.objects.visible_to(request.user), pk=organisation_id
-        )
+        organisation = get_object_or_404(visible(request.user, Organisation), pk=organisation_id)
         sessions = Session.objects.filter(
-            course__organiser=organisation, course__in=Course.objects.visible_to(request.user)
+            course__organiser=organisation, course__in=visible(request.user, Course)
         ).exclude(course__status=Course.Status.CANCELLED)
         body = ics.sessions_calendar(
             sessions.select_related("course__programme").order_by("starts_at"),
@@ -445,17 +378,16 @@ class SessionViewSet(WritesNeedCourseScope, viewsets.ModelViewSet):
     """Sessions (buổi học); creating or moving one answers with clash warnings."""
 
     serializer_class = SessionSerializer
-    permission_classes = [Organisers]
+    permission_classes = [Policy]
+    write_cap = Cap.TRAINING_WRITE
     filterset_fields = ["course"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Session]:
-        return Session.objects.visible_to(self.request.user).order_by("starts_at", "pk")
+        return visible(self.request.user, Session).order_by("starts_at", "pk")
 
     def _course(self, course: Course) -> Course:
-        found = get_object_or_404(Course.objects.visible_to(self.request.user), pk=course.pk)
-        require_writable(self.request.user, found.pk)
-        return found
+        return get_writable(self.request.user, Course, pk=course.pk)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         form = self.get_serializer(data=request.data)
@@ -502,14 +434,15 @@ class EnrollmentViewSet(
     """Invitations (giấy mời): POST invites (waitlisted when the course is full)."""
 
     serializer_class = EnrollmentSerializer
-    permission_classes = [Organisers]
+    permission_classes = [Policy]
+    write_cap = Cap.TRAINING_WRITE
     filterset_fields = ["course", "status", "person"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Enrollment]:
         attended = Count("attendances", filter=Q(attendances__status__in=Attendance.ATTENDED))
         return (
-            Enrollment.objects.visible_to(self.request.user)
+            visible(self.request.user, Enrollment)
             .select_related("person")
             .annotate(attended=attended)
             .order_by("course_id", "person__sort_key", "pk")
@@ -519,13 +452,8 @@ class EnrollmentViewSet(
         form = self.get_serializer(data=request.data)
         form.is_valid(raise_exception=True)
         user = request.user
-        course = get_object_or_404(
-            Course.objects.visible_to(user), pk=form.validated_data["course"].pk
-        )
-        require_writable(user, course.pk)
-        person = get_object_or_404(
-            Person.objects.visible_to(user), pk=form.validated_data["person"].pk
-        )
+        course = get_writable(user, Course, pk=form.validated_data["course"].pk)
+        person = form.validated_data["person"]  # among the people the user sees
         with refusals():
             enrollment = services.invite(course=course, person=person, by=user)
         warnings = services.booking_clashes(course=course, person=person)
@@ -579,12 +507,12 @@ class AttendanceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Attendance marks; POST a list of {session, enrollment, status} (replays change nothing)."""
 
     serializer_class = AttendanceSerializer
-    permission_classes = [Organisers]
+    permission_classes = [Policy]
+    write_cap = Cap.TRAINING_WRITE
     filterset_fields = ["session", "enrollment"]
 
     def get_queryset(self) -> QuerySet[Attendance]:
-        sessions = Session.objects.visible_to(self.request.user).values("pk")
-        return Attendance.objects.filter(session__in=sessions).order_by("session_id", "pk")
+        return visible(self.request.user, Attendance).order_by("session_id", "pk")
 
     @extend_schema(request=MarkSerializer(many=True), responses={200: dict})
     def create(self, request: Request) -> Response:
@@ -593,7 +521,7 @@ class AttendanceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         by_session: dict[int, dict[int, str]] = {}
         for mark in form.validated_data:
             by_session.setdefault(mark["session"], {})[mark["enrollment"]] = mark["status"]
-        sessions = Session.objects.writable_by(request.user).select_related("course")
+        sessions = writable(request.user, Session).select_related("course")
         found = {s.pk: s for s in sessions.filter(pk__in=by_session)}
         if set(by_session) - set(found):
             raise PermissionDenied("Có buổi học không tồn tại hoặc nằm ngoài phạm vi của bạn")
@@ -614,13 +542,14 @@ class TrainingRecordViewSet(
     """Training records (kết quả tập huấn) of visible people, from courses, imports or by hand."""
 
     serializer_class = TrainingRecordSerializer
-    permission_classes = [RecordKeepers]
+    permission_classes = [Policy]
+    write_cap = Cap.TRAINING_WRITE
     filterset_fields = ["person", "programme", "source", "course"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self) -> QuerySet[TrainingRecord]:
         return (
-            TrainingRecord.objects.visible_to(self.request.user)
+            visible(self.request.user, TrainingRecord)
             .select_related("person", "programme")
             .order_by("-completed_on", "pk")
         )
@@ -629,11 +558,8 @@ class TrainingRecordViewSet(
         form = self.get_serializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
-        data["person"] = get_object_or_404(
-            Person.objects.visible_to(request.user), pk=data["person"].pk
-        )
-        if not writable_people(request.user).filter(pk=data["person"].pk).exists():
-            raise PermissionDenied(REFUSED)
+        if not may_change(request.user, data["person"], Cap.TRAINING_WRITE):
+            raise PermissionDenied(refusal(Cap.TRAINING_WRITE))
         with refusals():
             record = services.create_record(source=TrainingRecord.Source.MANUAL, **data)
         return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)

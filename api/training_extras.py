@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -14,10 +13,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from access.drf import ScopedModelSerializer
+from access.policy import Cap, holds, refusal
+from access.scopes import get_writable
 from config.dates import parse_date
-from training.access import OUT_OF_SCOPE
 from training.models import Course, Enrollment, Session
-from training.planning import invite_gaps, may_plan
+from training.planning import invite_gaps
 from training.services import TrainingError
 from training.signin import render_session_sheet
 from training.tasks import queue_invitations
@@ -35,7 +36,7 @@ class PDFRenderer(BaseRenderer):
         return data
 
 
-class GapEnrollmentSerializer(serializers.ModelSerializer):
+class GapEnrollmentSerializer(ScopedModelSerializer):
     full_name = serializers.CharField(source="person.full_name")
 
     class Meta:
@@ -62,11 +63,9 @@ class InviteGapsView(APIView):
         ),
     )
     def post(self, request: Request, pk: int) -> Response:
-        if not may_plan(request.user):
-            raise PermissionDenied("Chỉ đơn vị tổ chức hoặc quản trị mới được mời học viên")
-        course = get_object_or_404(Course.objects.visible_to(request.user), pk=pk)
-        if not Course.objects.writable_by(request.user).filter(pk=course.pk).exists():
-            raise PermissionDenied(OUT_OF_SCOPE)
+        if not holds(request.user, Cap.TRAINING_WRITE):
+            raise PermissionDenied(refusal(Cap.TRAINING_WRITE))
+        course = get_writable(request.user, Course, pk=pk)
         try:
             body = request.data if isinstance(request.data, dict) else {}
             on = parse_date(body["as_of"]) if body.get("as_of") else None
@@ -91,13 +90,9 @@ class SignInSheetView(APIView):
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     def get(self, request: Request, pk: int) -> HttpResponse:
-        sessions = Session.objects.visible_to(request.user).select_related(
-            "course__programme", "course__venue_unit"
-        )
-        session = get_object_or_404(sessions, pk=pk)
-        # The sheet lists every invitee: it is for those who run the course.
-        if not Session.objects.writable_by(request.user).filter(pk=session.pk).exists():
-            raise PermissionDenied(OUT_OF_SCOPE)
+        sessions = Session.objects.select_related("course__programme", "course__venue_unit")
+        # The sheet lists every invitee: it is for those who run the course (403 for readers).
+        session = get_writable(request.user, sessions, pk=pk)
         response = HttpResponse(render_session_sheet(session), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="so-diem-danh-buoi-{session.pk}.pdf"'
         return response

@@ -1,9 +1,7 @@
-from typing import Any
-
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from access.admin import InlinePolicy, PolicyAdmin
 from certificates.models import (
     Certificate,
     Issuer,
@@ -12,30 +10,29 @@ from certificates.models import (
     NumberCounter,
     Verification,
 )
-from people.admin_scope import ScopedAdminMixin
 
 
-class IssuerNameInline(admin.TabularInline):
+class IssuerNameInline(InlinePolicy, admin.TabularInline):
     model = IssuerName
     extra = 1
 
 
 @admin.register(Issuer)
-class IssuerAdmin(admin.ModelAdmin):
+class IssuerAdmin(PolicyAdmin):
     list_display = ["code", "__str__", "kind", "number_suffix", "place_name", "is_default"]
     list_filter = ["kind", "is_default"]
     search_fields = ["code", "names__name"]
-    raw_id_fields = ["organisation"]
+    autocomplete_fields = ["organisation"]
     inlines = [IssuerNameInline]
 
 
 @admin.register(Layout)
-class LayoutAdmin(admin.ModelAdmin):
+class LayoutAdmin(PolicyAdmin):
     list_display = ["name"]
 
 
 @admin.register(NumberCounter)
-class NumberCounterAdmin(admin.ModelAdmin):
+class NumberCounterAdmin(PolicyAdmin):
     """Counters are only moved by issuing; shown for checking, never edited by hand."""
 
     list_display = ["issuer", "year", "last_number"]
@@ -52,7 +49,7 @@ class NumberCounterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CertificateAdmin(PolicyAdmin):
     """Issued certificates are snapshots: read-only here, never deleted. Issue, revoke and
     reissue from the «Giấy chứng nhận» pages or the API."""
 
@@ -72,10 +69,7 @@ class CertificateAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Verification)
-class VerificationAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    def scope(self, queryset: QuerySet, user: Any) -> QuerySet:
-        return queryset.filter(certificate__in=Certificate.objects.visible_to(user))
-
+class VerificationAdmin(PolicyAdmin):
     list_display = ["at", "code", "found", "channel", "ip"]
     list_filter = ["found", "channel"]
     search_fields = ["code", "ip"]

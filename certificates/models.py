@@ -160,28 +160,6 @@ class Layout(models.Model):
         return self.name
 
 
-class CertificateQuerySet(models.QuerySet["Certificate"]):
-    def visible_to(self, user: settings.AUTH_USER_MODEL) -> "CertificateQuerySet":  # type: ignore[name-defined]
-        """Certificates of people or courses in the user's units."""
-        from people.access import is_unrestricted
-        from training.models import Course
-
-        if is_unrestricted(user):
-            return self
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(
-            Q(person__in=Person.objects.visible_to(user).values("pk"))
-            | Q(course__in=Course.objects.visible_to(user).values("pk"))
-        )
-
-    def of_user(self, user: settings.AUTH_USER_MODEL) -> "CertificateQuerySet":  # type: ignore[name-defined]
-        """The certificates of the person linked to a trainee account."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(person__user_id=user.pk)
-
-
 class Certificate(models.Model):
     """An issued certificate (giấy chứng nhận): a snapshot of what was printed. Later edits to
     the person or the course never change it; nothing issued is ever deleted."""
@@ -273,8 +251,6 @@ class Certificate(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-
-    objects = CertificateQuerySet.as_manager()
 
     class Meta:
         verbose_name = "giấy chứng nhận"

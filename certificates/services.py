@@ -8,14 +8,13 @@ from typing import Any
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from certificates.models import Certificate, Issuer, NumberCounter, Verification
 from certificates.pdf import render_certificate
 from config.dates import show
-from people.access import has_role, is_unrestricted
-from people.models import Grant, Person, Position, UnitAncestry
+from people.models import Person, Position
 from training.models import Course, Enrollment, Programme, TrainingRecord
 
 logger = logging.getLogger(__name__)
@@ -259,67 +258,6 @@ def _course_dates(source: Source) -> str:
     if source.record is not None:
         return f"ngày {show(source.record.completed_on)}"
     return ""
-
-
-# --- Who may issue, revoke and reissue ----------------------------------------------------
-
-# Certificate writes (issue, revoke, reissue): administrators and organisers (and superusers),
-# each only inside the units where they hold that role. The Commission only reads.
-WRITERS = (Grant.Role.ADMINISTRATOR, Grant.Role.ORGANISER)
-
-
-def can_write(user: Any) -> bool:
-    """Whether `user` may issue, revoke or reissue anywhere at all (to show the forms)."""
-    return is_unrestricted(user) or (user.is_authenticated and has_role(user, *WRITERS))
-
-
-def writer_unit_ids(user: Any) -> QuerySet:
-    """Ids of the units inside a unit where `user` holds a writer role (one subquery)."""
-    granted = Grant.objects.filter(user_id=user.pk, role__in=WRITERS).values("unit_id")
-    return UnitAncestry.objects.filter(ancestor__in=granted).values("descendant_id")
-
-
-def _inside(user: Any) -> Q:
-    """A certificate or training record whose person belongs to (lives in, or held a position
-    in an organisation of) a writer unit of `user`, or whose course a writer unit organised."""
-    units = writer_unit_ids(user)
-    people = Person.objects.filter(
-        Q(home_unit_id__in=units)
-        | Q(pk__in=Position.objects.filter(organisation__unit_id__in=units).values("person_id"))
-    )
-    return Q(person__in=people.values("pk")) | Q(course__organiser__unit_id__in=units)
-
-
-def writable_certificates(user: Any) -> QuerySet[Certificate]:
-    """The certificates `user` may revoke or reissue."""
-    if is_unrestricted(user):
-        return Certificate.objects.all()
-    if not can_write(user):
-        return Certificate.objects.none()
-    return Certificate.objects.filter(_inside(user))
-
-
-def writable_records(user: Any) -> QuerySet[TrainingRecord]:
-    """The training records `user` may issue a certificate for."""
-    if is_unrestricted(user):
-        return TrainingRecord.objects.all()
-    if not can_write(user):
-        return TrainingRecord.objects.none()
-    return TrainingRecord.objects.filter(_inside(user))
-
-
-def usable_issuers(user: Any) -> QuerySet[Issuer]:
-    """The issuers whose numbering `user` may use (to issue or reissue): those linked to an
-    organisation inside a writer unit of `user`; issuers linked to no organisation only for
-    administrators (and superusers)."""
-    if is_unrestricted(user):
-        return Issuer.objects.all()
-    if not can_write(user):
-        return Issuer.objects.none()
-    allowed = Q(organisation__unit_id__in=writer_unit_ids(user))
-    if has_role(user, Grant.Role.ADMINISTRATOR):
-        allowed |= Q(organisation__isnull=True)
-    return Issuer.objects.filter(allowed)
 
 
 # --- Public verification -------------------------------------------------------------------

@@ -13,23 +13,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from access.policy import Cap, holds, own_person_ids, refusal
+from access.scopes import get_visible, get_writable, may_change, visible, writable
 from certificates import bulk, services
 from certificates.models import Certificate, Issuer
 from certificates.services import CertificateError
 from config.dates import parse_date
-from people.access import has_role
-from people.models import Grant
 from people.text import fold
 from training.models import Course, TrainingRecord
 
 # The issue register (a read): the writers and the Commission.
-REGISTER_READERS = (Grant.Role.ADMINISTRATOR, Grant.Role.COMMISSION, Grant.Role.ORGANISER)
-FORBIDDEN = "Bạn không có quyền cấp, thu hồi giấy chứng nhận."
+FORBIDDEN = refusal(Cap.CERTIFICATES_WRITE)
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 def _writer(request: HttpRequest) -> None:
-    if not services.can_write(request.user):
+    if not holds(request.user, Cap.CERTIFICATES_WRITE):
         raise PermissionDenied(FORBIDDEN)
 
 
@@ -40,7 +39,7 @@ def number_param(value: object) -> int | None:
 
 
 def _filtered(request: HttpRequest) -> tuple:
-    certificates = Certificate.objects.visible_to(request.user).select_related("issuer")
+    certificates = visible(request.user, Certificate).select_related("issuer")
     params = request.GET
     if (course := number_param(params.get("course"))) is not None:
         certificates = certificates.filter(course_id=course)
@@ -62,22 +61,20 @@ def _filtered(request: HttpRequest) -> tuple:
 def certificate_list(request: HttpRequest) -> HttpResponse:
     certificates, params = _filtered(request)
     page = Paginator(certificates, 50).get_page(params.get("page"))
-    courses = Course.objects.visible_to(request.user).filter(
-        pk__in=Certificate.objects.values("course_id")
-    )
+    courses = visible(request.user, Course).filter(pk__in=Certificate.objects.values("course_id"))
     return render(
         request,
         "certificates/list.html",
         {
             "page": page,
             "issuers": Issuer.objects.prefetch_related("names"),
-            "usable_issuers": services.usable_issuers(request.user).prefetch_related("names"),
+            "usable_issuers": writable(request.user, Issuer).prefetch_related("names"),
             "courses": courses.order_by("-pk")[:200],
             "pending": _pending_records(request)[:50],
             "statuses": Certificate.Status.choices,
             "params": params,
-            "can_manage": services.can_write(request.user),
-            "can_register": has_role(request.user, *REGISTER_READERS),
+            "can_manage": holds(request.user, Cap.CERTIFICATES_WRITE),
+            "can_register": holds(request.user, Cap.CERTIFICATES_REGISTER),
             "year": timezone.localdate().year,
         },
     )
@@ -89,7 +86,7 @@ def _pending_records(request: HttpRequest) -> QuerySet[TrainingRecord]:
         status=Certificate.Status.VALID, training_record__isnull=False
     )
     return (
-        services.writable_records(request.user)
+        writable(request.user, TrainingRecord, Cap.CERTIFICATES_WRITE)
         .filter(programme__has_certificate=True)
         .exclude(pk__in=issued.values("training_record_id"))
         .select_related("person", "programme")
@@ -100,7 +97,7 @@ def _pending_records(request: HttpRequest) -> QuerySet[TrainingRecord]:
 @login_required
 def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = get_object_or_404(
-        Certificate.objects.visible_to(request.user).select_related("issuer", "superseded_by"),
+        visible(request.user, Certificate).select_related("issuer", "superseded_by"),
         pk=pk,
     )
     return render(
@@ -108,9 +105,7 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "certificates/detail.html",
         {
             "c": certificate,
-            "can_manage": services.writable_certificates(request.user)
-            .filter(pk=certificate.pk)
-            .exists(),
+            "can_manage": may_change(request.user, certificate),
         },
     )
 
@@ -118,10 +113,7 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def certificate_pdf(request: HttpRequest, pk: int) -> FileResponse:
     """The stored PDF, for the organisers who see it or the holder's own account."""
-    visible = Certificate.objects.visible_to(request.user) | Certificate.objects.of_user(
-        request.user
-    )
-    certificate = get_object_or_404(visible, pk=pk)
+    certificate = get_visible(request.user, Certificate, pk=pk)
     return FileResponse(
         certificate.pdf.open("rb"),
         content_type="application/pdf",
@@ -139,11 +131,11 @@ def certificate_issue(request: HttpRequest) -> HttpResponse:
     if record_pk is None or issuer_pk is None:
         messages.error(request, "Chưa chọn kết quả tập huấn hoặc cơ quan cấp hợp lệ.")
         return redirect("certificates:list")
-    record = get_object_or_404(TrainingRecord.objects.visible_to(request.user), pk=record_pk)
-    if not services.writable_records(request.user).filter(pk=record.pk).exists():
+    record = get_object_or_404(visible(request.user, TrainingRecord), pk=record_pk)
+    if not may_change(request.user, record, Cap.CERTIFICATES_WRITE):
         raise PermissionDenied("Bạn không có quyền cấp giấy chứng nhận cho người này.")
-    issuer = get_object_or_404(Issuer, pk=issuer_pk)
-    if not services.usable_issuers(request.user).filter(pk=issuer.pk).exists():
+    issuer = get_visible(request.user, Issuer, pk=issuer_pk)
+    if not writable(request.user, Issuer).filter(pk=issuer.pk).exists():
         messages.error(request, f"Bạn không được cấp giấy chứng nhận với số của «{issuer}».")
         return redirect("certificates:list")
     try:
@@ -173,7 +165,7 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def certificate_reissue(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = _writable(request, pk)
-    if not services.usable_issuers(request.user).filter(pk=certificate.issuer_id).exists():
+    if not writable(request.user, Issuer).filter(pk=certificate.issuer_id).exists():
         messages.error(
             request, f"Bạn không được cấp lại với số của «{certificate.issuer_name_printed}»."
         )
@@ -190,16 +182,14 @@ def certificate_reissue(request: HttpRequest, pk: int) -> HttpResponse:
 def _writable(request: HttpRequest, pk: int) -> Certificate:
     """A certificate the user sees (else 404) and may write (else 403)."""
     _writer(request)
-    certificate = get_object_or_404(Certificate.objects.visible_to(request.user), pk=pk)
-    if not services.writable_certificates(request.user).filter(pk=pk).exists():
-        raise PermissionDenied(FORBIDDEN)
-    return certificate
+    return get_writable(request.user, Certificate, pk=pk)
 
 
 def _course_certificates(request: HttpRequest, course_id: int) -> list[Certificate]:
-    course = get_object_or_404(Course.objects.visible_to(request.user), pk=course_id)
-    found = list(
-        Certificate.objects.filter(course=course, status=Certificate.Status.VALID)
+    course = get_visible(request.user, Course, pk=course_id)
+    found = list(  # by holder: only the certificates the user may see, not the whole course
+        visible(request.user, Certificate)
+        .filter(course=course, status=Certificate.Status.VALID)
         .select_related("person")
         .order_by("person__sort_key", "serial")
     )
@@ -227,17 +217,18 @@ def course_zip(request: HttpRequest, course_id: int) -> HttpResponse:
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
     """The issue register of one issuer for one year (.xlsx)."""
-    if not has_role(request.user, *REGISTER_READERS):
-        raise PermissionDenied("Bạn không có quyền tải sổ cấp giấy chứng nhận.")
+    if not holds(request.user, Cap.CERTIFICATES_REGISTER):
+        raise PermissionDenied(refusal(Cap.CERTIFICATES_REGISTER))
     issuer_pk = number_param(request.GET.get("issuer"))
     if issuer_pk is None:
         return _bad_request("Chưa chọn cơ quan cấp hợp lệ.")
-    issuer = get_object_or_404(Issuer, pk=issuer_pk)
+    issuer = get_visible(request.user, Issuer, pk=issuer_pk)
     year = number_param(request.GET.get("year") or date.today().year)
     if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
         return _bad_request(f"Năm phải là số từ {FIRST_YEAR} đến {LAST_YEAR}.")
-    visible = Certificate.objects.visible_to(request.user)
-    content = bulk.register_xlsx(issuer=issuer, year=year, certificates=visible)
+    content = bulk.register_xlsx(
+        issuer=issuer, year=year, certificates=visible(request.user, Certificate)
+    )
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -252,8 +243,10 @@ def _bad_request(message: str) -> HttpResponse:
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     """A trainee's own certificates (the account linked to a person)."""
-    certificates = Certificate.objects.of_user(request.user).select_related(
-        "issuer", "superseded_by"
+    certificates = (
+        visible(request.user, Certificate)
+        .filter(person__in=own_person_ids(request.user))
+        .select_related("issuer", "superseded_by")
     )
     return render(request, "certificates/mine.html", {"certificates": certificates})
 

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from people.access import roles_of
+from access.policy import roles_of
 
 EVERYONE: tuple[str, ...] = ()
 # (url name, label, roles that may use the page — empty: everyone signed in): an entry shows once

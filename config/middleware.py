@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
-from people.access import ROLES_MEMO
+from access.policy import ROLES_MEMO
 
 
 class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
@@ -24,7 +24,7 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
 
 
 class RequestRolesMiddleware:
-    """Lets `people.access.roles_of` keep the signed-in user's grant roles for this request
+    """Lets `access.policy.roles_of` keep the signed-in user's grant roles for this request
     only: a fresh, empty memo on every request, so a change of grants shows on the next one."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 
+from access.policy import is_unrestricted, rows_inside
 from config.dates import show
 from coverage.rules import (
     Holder,
@@ -22,8 +23,7 @@ from coverage.rules import (
     untrained_in,
     villages_in,
 )
-from coverage.units import Scope, build_scope, visible_rows
-from people.access import is_unrestricted
+from coverage.units import Scope, build_scope
 from people.ids import mask
 from people.models import Level, Organisation, OrgKind, Unit, UnitAncestry
 from training.models import Target
@@ -227,7 +227,7 @@ PRIVATE = ("_person_key", "_org_id", "_unit_id")
 
 
 def _seen_by(user: Any, rows: list[dict]) -> list[dict]:
-    """Only the rows of units the user sees in the registry itself (people.access): a new
+    """Only the rows of units the user sees in the registry itself (access.policy): a new
     commune formed partly from a former unit of the grants shows only the grants' part by name.
     A holder's row belongs to the unit of the organisation holding the position."""
     if is_unrestricted(user):
@@ -237,7 +237,7 @@ def _seen_by(user: Any, rows: list[dict]) -> list[dict]:
     for row in rows:
         if row.get("_org_id"):
             row["_unit_id"] = units.get(row["_org_id"])
-    return visible_rows(user, rows)
+    return rows_inside(user, rows)
 
 
 def scope_gaps(

@@ -74,13 +74,6 @@ class Indicator(models.Model):
         return f"{self.get_comparison_display()} {number} {self.unit_of_measure}".replace(" %", "%")
 
 
-class IndicatorValueQuerySet(models.QuerySet["IndicatorValue"]):
-    def visible_to(self, user: settings.AUTH_USER_MODEL) -> "IndicatorValueQuerySet":  # type: ignore[name-defined]
-        from people.access import is_unrestricted, visible_unit_ids
-
-        return self if is_unrestricted(user) else self.filter(unit_id__in=visible_unit_ids(user))
-
-
 class IndicatorValue(models.Model):
     """The figure of one indicator for one unit and one period (a year, or a quarter of it)."""
 
@@ -103,8 +96,6 @@ class IndicatorValue(models.Model):
         related_name="+",
     )
     entered_at = models.DateTimeField("thời điểm nhập", auto_now=True)
-
-    objects = IndicatorValueQuerySet.as_manager()
 
     class Meta:
         verbose_name = "số liệu chỉ tiêu"

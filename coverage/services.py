@@ -9,9 +9,9 @@ from typing import IO, Any
 
 from django.db import transaction
 
+from access.policy import Cap, can, can_see_unit, holds, refusal
 from coverage.models import FrozenReport, Indicator, IndicatorValue
-from people.access import can_see_unit, has_role, is_unrestricted
-from people.models import Grant, Level, Unit, UnitAncestry
+from people.models import Level, Unit
 from people.text import clean, match_key, unit_name_key
 
 
@@ -23,9 +23,6 @@ class CoverageError(Exception):
         self.errors = errors or [message]
 
 
-FREEZERS = (Grant.Role.COMMISSION, Grant.Role.ADMINISTRATOR)
-# Who enters and imports the resolution's other indicators (the access policy).
-ENTERERS = (Grant.Role.ADMINISTRATOR, Grant.Role.COMMISSION, Grant.Role.CLERK)
 # IndicatorValue.value: 12 digits, 2 decimals.
 VALUE_LIMIT = Decimal("1e10")
 TARGET_CODES = ("nq33-agency", "nq33-front", "nq33-village", "nq33-boards", "nq33-teams")
@@ -44,18 +41,8 @@ def _check_may_see(user: Any, unit: Unit) -> None:
         raise CoverageError(f"Bạn không có quyền với đơn vị {unit.name}")
 
 
-def holds_role_on(user: Any, unit: Unit, roles: tuple[str, ...]) -> bool:
-    """`user` holds one of `roles` on `unit` or on a unit containing it (on any date)."""
-    if is_unrestricted(user):
-        return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    above = UnitAncestry.objects.filter(descendant=unit).values("ancestor_id")
-    return Grant.objects.filter(user_id=user.pk, role__in=roles, unit_id__in=above).exists()
-
-
 def _check_may_enter(user: Any, unit: Unit) -> None:
-    if not holds_role_on(user, unit, ENTERERS):
+    if not can(user, Cap.INDICATORS_WRITE, unit):
         raise CoverageError(
             f"Bạn không có quyền nhập số liệu chỉ tiêu cho {unit.name} (chỉ quản trị, "
             "Ban Tuyên giáo và Dân vận, cán bộ nhập liệu được phân quyền đơn vị này)"
@@ -74,10 +61,10 @@ def freeze_report(*, target_code: str, unit: Unit, on: date, by: Any, note: str)
     """Keep the report of `target_code` for `unit` on `on` exactly as it is now (as it was sent)."""
     from coverage.report import coverage_report
 
-    if not (is_unrestricted(by) or has_role(by, *FREEZERS)):
-        raise CoverageError("Chỉ Ban Tuyên giáo và Dân vận mới được chốt báo cáo")
+    if not holds(by, Cap.COVERAGE_FREEZE):
+        raise CoverageError(refusal(Cap.COVERAGE_FREEZE))
     _check_may_see(by, unit)
-    if not holds_role_on(by, unit, FREEZERS):
+    if not can(by, Cap.COVERAGE_FREEZE, unit):
         raise CoverageError(f"Bạn không có quyền chốt báo cáo của {unit.name}")
     if target_code not in TARGET_CODES:
         raise CoverageError(f"Không có chỉ tiêu «{target_code}»")
@@ -230,7 +217,7 @@ def _unit(code: str, name: str, day: date, user: Any) -> Unit:
         raise ValueError(what)
     if len(candidates) > 1:
         raise ValueError(f"cột «Đơn vị»: có {len(candidates)} đơn vị «{name}», hãy ghi mã")
-    if not (can_see_unit(user, candidates[0]) and holds_role_on(user, candidates[0], ENTERERS)):
+    if not can(user, Cap.INDICATORS_WRITE, candidates[0]):
         raise ValueError(f"bạn không có quyền nhập số liệu cho {candidates[0].name}")
     return candidates[0]
 
@@ -300,11 +287,8 @@ def _parse_all(rows: list[tuple[Any, ...]], user: Any) -> tuple[list[_Row], list
 def import_indicator_values(*, file: IO[bytes] | Any, by: Any) -> int:
     """Every row of the sheet, or none: errors name the row as Excel shows it. Only an
     administrator, the commission or a clerk, for units inside their grants."""
-    if not (is_unrestricted(by) or has_role(by, *ENTERERS)):
-        raise CoverageError(
-            "Chỉ quản trị, Ban Tuyên giáo và Dân vận, cán bộ nhập liệu "
-            "mới được nhập số liệu chỉ tiêu"
-        )
+    if not holds(by, Cap.INDICATORS_WRITE):
+        raise CoverageError(refusal(Cap.INDICATORS_WRITE))
     parsed, errors = _parse_all(_read_rows(file), by)
     if errors:
         raise CoverageError(f"Không nhập được: {len(errors)} lỗi", errors)

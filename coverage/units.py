@@ -1,16 +1,15 @@
 """Which units a report covers on a date: GSO codes resolved against the date, a unit's direct
 children on that date, the whole country, and "the area of a former unit" through the lineage."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef
 
+from access.policy import wholly_inside
 from config.dates import parse_date
 from coverage.services import CoverageError
-from people.access import is_unrestricted, visible_unit_ids
 from people.models import REFORM_DATE, Level, Unit, UnitAncestry, UnitLineage
 from people.text import clean, name_sort_key
 
@@ -164,53 +163,16 @@ def parse_as_of(text: str | None) -> date:
 # ---- What a user may count ------------------------------------------------------------------
 
 
-def fully_visible_ids(user: Any, units: Iterable[Unit | int]) -> set[int]:
-    """Ids among `units` whose figures stay inside the user's grants: units inside a granted
-    unit, and new units (after 1/7/2025) every one of whose former units is inside one. A new
-    commune formed partly from a commune outside the grants is not counted (three queries)."""
-    ids = {u.pk if isinstance(u, Unit) else int(u) for u in units}
-    if is_unrestricted(user):
-        return ids
-    if not ids or not getattr(user, "is_authenticated", False):
-        return set()
-    visible = visible_unit_ids(user)
-    inside = set(visible.filter(descendant_id__in=ids).values_list("descendant_id", flat=True))
-    rest = ids - inside
-    if not rest:
-        return inside
-    olds: dict[int, set[int]] = {}
-    for new_id, old_id in UnitLineage.objects.filter(new_id__in=rest).values_list(
-        "new_id", "old_id"
-    ):
-        olds.setdefault(new_id, set()).add(old_id)
-    behind = set().union(*olds.values()) if olds else set()
-    seen = set(visible.filter(descendant_id__in=behind).values_list("descendant_id", flat=True))
-    return inside | {new for new, old in olds.items() if old <= seen}
-
-
 def may_see_unit(user: Any, unit: Unit) -> bool:
-    """The user may open the figures of `unit` (see fully_visible_ids)."""
-    return unit.pk in fully_visible_ids(user, [unit])
+    """The user may open the figures of `unit` (access.policy.wholly_inside)."""
+    return unit.pk in wholly_inside(user, [unit])
 
 
 def may_see_scope(user: Any, scope: Scope) -> bool:
     """Every root of the scope is inside the user's grants (the area of a former unit is
     refused when one of its new communes holds territory from outside them)."""
     roots = set(scope.roots)
-    return bool(roots) and fully_visible_ids(user, roots) == roots
-
-
-def visible_rows(user: Any, rows: list[dict], unit_of: str = "_unit_id") -> list[dict]:
-    """Named rows whose unit (row[unit_of]) the user may see in the registry itself."""
-    if is_unrestricted(user):
-        return rows
-    ids = {r[unit_of] for r in rows if r.get(unit_of)}
-    if not ids or not getattr(user, "is_authenticated", False):
-        return []
-    seen = set(
-        visible_unit_ids(user).filter(descendant_id__in=ids).values_list("descendant_id", flat=True)
-    )
-    return [r for r in rows if r.get(unit_of) in seen]
+    return bool(roots) and wholly_inside(user, roots) == roots
 
 
 def resolve_request(

@@ -15,6 +15,16 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from access.policy import (
+    Cap,
+    can_read_ids,
+    can_see_unit,
+    granted_unit_ids,
+    holds,
+    is_unrestricted,
+    wholly_inside,
+)
+from access.scopes import visible
 from config.dates import formal, parse_date, show
 from coverage import svg
 from coverage.models import FrozenReport, Indicator, IndicatorValue
@@ -30,14 +40,12 @@ from coverage.trend import trend_budget, trend_of, trend_svg
 from coverage.units import (
     area_scope,
     check_day,
-    fully_visible_ids,
     may_see_scope,
     may_see_unit,
     parse_as_of,
 )
 from coverage.xlsx import denominators
-from people.access import can_see_citizen_ids, can_see_unit, has_role, is_unrestricted
-from people.models import REFORM_DATE, Grant, Level, Unit, UnitAncestry
+from people.models import REFORM_DATE, Level, Unit, UnitAncestry
 
 KINDS = {
     "untrained": "Chưa tập huấn",
@@ -108,7 +116,7 @@ def _default_unit(user: Any, on: date) -> Unit:
     if is_unrestricted(user):
         units = Unit.objects.filter(level=Level.PROVINCE)
     else:
-        units = Unit.objects.filter(pk__in=Grant.objects.filter(user=user).values("unit_id"))
+        units = Unit.objects.filter(pk__in=granted_unit_ids(user, Cap.COVERAGE_READ))
     unit = units.active_on(on).order_by("code", "pk").first() or units.order_by("pk").first()
     if unit is None:
         raise NoGrant("Bạn chưa được phân quyền đơn vị nào")
@@ -129,7 +137,7 @@ def _stand_in(user: Any, unit: Unit, on: date, notices: list[str]) -> tuple[Unit
         if may_see_scope(user, area):
             notices.append(f"{missing}; hiển thị {area.name}.")
             return unit, unit
-        inside = fully_visible_ids(user, area.roots)
+        inside = wholly_inside(user, area.roots)
         for child in area.children:
             if child.pk in inside:
                 notices.append(f"{missing}; hiển thị {child.name}.")
@@ -378,9 +386,9 @@ def _choices(user: Any, on: date) -> tuple[list[Unit], list[Unit]]:
     if is_unrestricted(user):
         mine = Unit.objects.filter(level=Level.PROVINCE)
     else:
-        mine = Unit.objects.filter(pk__in=Grant.objects.filter(user=user).values("unit_id"))
+        mine = Unit.objects.filter(pk__in=granted_unit_ids(user, Cap.COVERAGE_READ))
     former = (
-        Unit.objects.visible_to(user)
+        visible(user, Unit)
         .filter(edition=Unit.Edition.LEGACY, level__in=[Level.PROVINCE, Level.DISTRICT])
         .order_by("level", "name")
     )
@@ -433,8 +441,7 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
         "units": units,
         "former": former,
         "query": scope.query(),
-        "may_freeze": is_unrestricted(request.user)
-        or has_role(request.user, Grant.Role.COMMISSION, Grant.Role.ADMINISTRATOR),
+        "may_freeze": holds(request.user, Cap.COVERAGE_FREEZE),
         "targets": [(c, SHORT[c]) for c in TARGET_CODES],
     }
     return render(request, "coverage/dashboard.html", context)
@@ -504,7 +511,7 @@ def gap_list(request: HttpRequest) -> HttpResponse:
         raise Http404("Không có danh sách này")
     try:
         scope = scope_of(request)
-        show_ids = can_see_citizen_ids(request.user)
+        show_ids = can_read_ids(request.user)
         rows = gap_rows(code, scope, kind, show_ids=show_ids, user=request.user)
     except NoGrant:
         return render(request, "coverage/no_unit.html")
@@ -568,7 +575,7 @@ def report_xlsx(request: HttpRequest) -> HttpResponse:
 
     code = request.GET.get("target") or ""
     codes = [code] if code in TARGET_CODES else list(TARGET_CODES)
-    show_ids = can_see_citizen_ids(request.user)
+    show_ids = can_read_ids(request.user)
     try:
         scope = download_scope(request)
         sections = sections_for(scope, codes, with_gaps=True, show_ids=show_ids, user=request.user)
@@ -626,12 +633,7 @@ def freeze(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_frozen(user: Any) -> Any:
-    found = FrozenReport.objects.select_related("unit", "frozen_by")
-    if is_unrestricted(user):
-        return found
-    from people.access import visible_unit_ids
-
-    return found.filter(unit_id__in=visible_unit_ids(user))
+    return visible(user, FrozenReport).select_related("unit", "frozen_by")
 
 
 @login_required
@@ -728,7 +730,7 @@ def _indicator_form_values(request: HttpRequest) -> dict[str, Any]:
 
 def _indicator_units(user: Any, on: date) -> list[Unit]:
     return list(
-        Unit.objects.visible_to(user)
+        visible(user, Unit)
         .active_on(on)
         .exclude(level=Level.VILLAGE)
         .order_by("level", "name")[:500]
@@ -745,7 +747,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Đã lưu {saved.indicator.title}, {saved.period_text}")
             return redirect(request.get_full_path())
-    values = IndicatorValue.objects.visible_to(request.user).select_related("indicator", "unit")
+    values = visible(request.user, IndicatorValue).select_related("indicator", "unit")
     selected = request.GET.get("unit", "")
     if selected.isdigit():
         values = values.filter(unit_id=selected)

@@ -1,6 +1,7 @@
 """Django admin of the registry, in Vietnamese.
 
-Non-superusers see and choose only what lies inside the units they were granted. Search is
+Every class asks the access policy (access.admin.PolicyAdmin): non-superusers see, choose and
+change only what lies inside the units they were granted, with the role that allows it. Search is
 accent-insensitive through the folded `search_text` columns ("Quan Ba" finds "Quản Bạ").
 Appointments go through people.services, whose PeopleError shows as a form error."""
 
@@ -10,19 +11,16 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
+from access.admin import PolicyAdmin
+from access.policy import can_read_ethnicity, can_read_ids, granted_unit_ids, is_unrestricted
+from access.scopes import visible
+from access.services import AccessError, grant_access
 from people import services
-from people.access import (
-    can_see_citizen_ids,
-    granted_unit_ids,
-    has_role,
-    is_unrestricted,
-    roles_of,
-)
-from people.admin_scope import ScopedAdminMixin
 from people.ids import mask
 from people.models import (
     Grant,
@@ -91,13 +89,13 @@ class UnitListFilter(admin.SimpleListFilter):
     unit_path = "unit"  # from the listed model to its Unit
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
-        visible = Unit.objects.visible_to(request.user)
-        roots = visible.filter(
+        visible_units = visible(request.user, Unit)
+        roots = visible_units.filter(
             Q(level=Level.PROVINCE) | Q(pk__in=granted_unit_ids(request.user))
         ).order_by("edition", "name")
         choices = [(str(u.pk), _unit_label(u)) for u in roots]
         if self.value():
-            choices += [(str(u.pk), f"— {_unit_label(u)}") for u in self._communes(visible)]
+            choices += [(str(u.pk), f"— {_unit_label(u)}") for u in self._communes(visible_units)]
         return choices
 
     def _communes(self, visible: QuerySet) -> QuerySet:
@@ -138,30 +136,8 @@ class PersonUnitFilter(UnitListFilter):
         return queryset.filter(Q(home_unit__in=inside) | Q(pk__in=serving))
 
 
-class WritersOnly(admin.ModelAdmin):
-    """Django's model permissions, and a grant role allowed to write (as in the API):
-    commission and organiser accounts only read."""
-
-    writer_roles: tuple[str, ...] = (Grant.Role.ADMINISTRATOR, Grant.Role.CLERK)
-
-    def may_write(self, request: HttpRequest) -> bool:
-        if not hasattr(request, "_registry_roles"):  # asked several times per page
-            request._registry_roles = roles_of(request.user)  # type: ignore[attr-defined]
-        roles: set[str] = request._registry_roles  # type: ignore[attr-defined]
-        return is_unrestricted(request.user) or bool(roles & set(self.writer_roles))
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return self.may_write(request) and super().has_add_permission(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return self.may_write(request) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return self.may_write(request) and super().has_delete_permission(request, obj)
-
-
-class RegistryAdmin(ScopedAdminMixin, WritersOnly):
-    """Scoped lists and choices, accent-insensitive search."""
+class RegistryAdmin(PolicyAdmin):
+    """Scoped lists and choices (PolicyAdmin), accent-insensitive search."""
 
     folded_search_fields: tuple[str, ...] = ()
     exact_search_fields: tuple[str, ...] = ()
@@ -178,14 +154,6 @@ class RegistryAdmin(ScopedAdminMixin, WritersOnly):
         for field in self.exact_search_fields:
             match |= Q(**{field: exact})
         return queryset.filter(match), False
-
-    def formfield_for_foreignkey(
-        self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> forms.ModelChoiceField | None:
-        manager = db_field.related_model._default_manager
-        if hasattr(manager, "visible_to") and not is_unrestricted(request.user):
-            kwargs["queryset"] = manager.visible_to(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class PlacementForm(forms.ModelForm):
@@ -245,8 +213,6 @@ class UnitPlacementAdmin(RegistryAdmin):
     folded_search_fields = ("unit__search_text", "parent__search_text")
     autocomplete_fields = ["unit", "parent"]
 
-    scope_unit_field = "unit"
-
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         services.rebuild_ancestry([obj.unit])
@@ -287,10 +253,6 @@ class UnitLineageAdmin(RegistryAdmin):
     folded_search_fields = ("old__search_text", "new__search_text")
     autocomplete_fields = ["old", "new"]
 
-    def scope(self, queryset: QuerySet, user: Any) -> QuerySet:
-        visible = Unit.objects.visible_to(user).values("pk")
-        return queryset.filter(Q(old__in=visible) | Q(new__in=visible))
-
 
 @admin.register(Organisation)
 class OrganisationAdmin(RegistryAdmin):
@@ -320,10 +282,9 @@ class RoleForm(forms.ModelForm):
 
 
 @admin.register(Role)
-class RoleAdmin(WritersOnly):
+class RoleAdmin(PolicyAdmin):
     """The role catalogue is data: an administrator decides who counts as a key cadre."""
 
-    writer_roles = (Grant.Role.ADMINISTRATOR,)
     form = RoleForm
     list_display = ["label", "code", "level", "single_seat", "min_holders", "is_head", "order"]
     list_editable = ["order"]
@@ -382,17 +343,19 @@ class PersonAdmin(RegistryAdmin):
         return (obj.citizen_id or "") if self._show_ids else mask(obj.citizen_id)
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
-        self._show_ids = can_see_citizen_ids(request.user)  # once per page, not per row
+        self._show_ids = can_read_ids(request.user)  # once per page, not per row
         return super().changelist_view(request, extra_context)
 
     def get_fields(self, request: HttpRequest, obj: Model | None = None) -> list[Any]:
-        self._show_ids = can_see_citizen_ids(request.user)
+        self._show_ids = can_read_ids(request.user)
         fields = list(PersonForm.Meta.fields)
         if not self._show_ids:
             fields[fields.index("citizen_id")] = "masked_citizen_id"
             fields.remove("legacy_id")
-        if not has_role(request.user, Grant.Role.ADMINISTRATOR):
+        if not can_read_ethnicity(request.user):
             fields.remove("ethnicity")  # sensitive personal data (Decree 356/2025)
+        if not is_unrestricted(request.user):
+            fields.remove("user")  # a trainee account is linked through «Phân quyền»
         return fields
 
     def get_search_results(
@@ -400,7 +363,7 @@ class PersonAdmin(RegistryAdmin):
     ) -> tuple[QuerySet, bool]:
         found, duplicates = super().get_search_results(request, queryset, search_term)
         number = search_term.strip()
-        if number.isdigit() and can_see_citizen_ids(request.user):
+        if number.isdigit() and can_read_ids(request.user):
             found = found | queryset.filter(Q(citizen_id=number) | Q(legacy_id=number))
         return found, duplicates
 
@@ -489,14 +452,31 @@ class PositionAdmin(RegistryAdmin):
 
 
 class GrantForm(forms.ModelForm):
+    """A grant names the account by its user name: a new name creates the account
+    (access.services.grant_access), so nobody picks from a list of every account."""
+
+    username = forms.CharField(label="tài khoản", max_length=150)
+    password = forms.CharField(
+        label="mật khẩu (tài khoản mới, hoặc để đặt lại)",
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+    )
+
     class Meta:
         model = Grant
-        fields = ["user", "unit", "role"]
-        labels = {"user": "tài khoản"}
+        fields = ["unit", "role"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["username"].initial = self.instance.user.username
+            self.fields["username"].disabled = True
 
 
 @admin.register(Grant)
 class GrantAdmin(RegistryAdmin):
+    """Grants are changed by administrators only, on units inside their own (the policy)."""
+
     form = GrantForm
     list_display = [column("user", "tài khoản"), "role", "unit"]
     list_select_related = ["user", "unit"]
@@ -504,6 +484,20 @@ class GrantAdmin(RegistryAdmin):
     search_fields = ["user__username"]
     folded_search_fields = ("unit__search_text",)
     exact_search_fields = ("user__username",)
-    autocomplete_fields = ["user", "unit"]
+    autocomplete_fields = ["unit"]
+    fields = ["username", "password", "unit", "role"]
 
-    scope_unit_field = "unit"
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        c = form.cleaned_data
+        username = obj.user.username if change else c["username"]
+        try:
+            done = grant_access(
+                username=username, role=c["role"], unit=c["unit"],
+                password=c.get("password") or None, by=request.user,
+            )  # fmt: skip
+        except AccessError as e:
+            raise PermissionDenied(str(e)) from e
+        if change and done.grant and done.grant.pk != obj.pk:
+            obj.delete()  # the grant moved to another unit or role
+        assert done.grant is not None
+        obj.pk, obj._state = done.grant.pk, done.grant._state

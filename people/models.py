@@ -43,11 +43,6 @@ class UnitQuerySet(models.QuerySet["Unit"]):
             pk__in=UnitAncestry.objects.filter(ancestor__in=units).values("descendant_id")
         )
 
-    def visible_to(self, user: settings.AUTH_USER_MODEL) -> "UnitQuerySet":  # type: ignore[name-defined]
-        from people.access import is_unrestricted, visible_unit_ids
-
-        return self if is_unrestricted(user) else self.filter(pk__in=visible_unit_ids(user))
-
 
 class Unit(models.Model):
     """An administrative unit (đơn vị hành chính) of one edition of the official list, or a
@@ -229,11 +224,6 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def within(self, unit: "Unit | int", *, on: date) -> "OrganisationQuerySet":
         return self.filter(unit__in=Unit.objects.within(unit, on=on).values("pk"))
 
-    def visible_to(self, user: settings.AUTH_USER_MODEL) -> "OrganisationQuerySet":  # type: ignore[name-defined]
-        from people.access import is_unrestricted, visible_unit_ids
-
-        return self if is_unrestricted(user) else self.filter(unit_id__in=visible_unit_ids(user))
-
 
 class Organisation(models.Model):
     """A body placed at a unit whose members hold the required roles: a party cell (chi bộ), a
@@ -316,11 +306,6 @@ class Sex(models.TextChoices):
 class PersonQuerySet(models.QuerySet["Person"]):
     def vietnamese_order(self) -> "PersonQuerySet":
         return self.order_by("sort_key", "pk")
-
-    def visible_to(self, user: settings.AUTH_USER_MODEL) -> "PersonQuerySet":  # type: ignore[name-defined]
-        from people.access import is_unrestricted, visible_unit_ids
-
-        return self if is_unrestricted(user) else self.inside_units(visible_unit_ids(user))
 
     def inside_units(self, unit_ids: "models.QuerySet | list[int]") -> "PersonQuerySet":
         """People registered at, or holding a position in, one of `unit_ids`."""
@@ -408,13 +393,6 @@ class PositionQuerySet(models.QuerySet["Position"]):
 
     def within(self, unit: "Unit | int", *, on: date) -> "PositionQuerySet":
         return self.filter(organisation__unit__in=Unit.objects.within(unit, on=on).values("pk"))
-
-    def visible_to(self, user: settings.AUTH_USER_MODEL) -> "PositionQuerySet":  # type: ignore[name-defined]
-        from people.access import is_unrestricted, visible_unit_ids
-
-        if is_unrestricted(user):
-            return self
-        return self.filter(organisation__unit_id__in=visible_unit_ids(user))
 
 
 class Position(models.Model):

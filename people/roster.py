@@ -20,9 +20,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 
+from access.policy import Cap, is_unrestricted, unit_ids_for
+from access.scopes import visible, writable
 from config.dates import parse_date, show
 from people import ids
-from people.access import granted_unit_ids, is_unrestricted
 from people.models import (
     FAR_FUTURE,
     Level,
@@ -481,13 +482,11 @@ class Planner:
     def _visible_units(self, unit_ids: set[int]) -> set[int] | None:
         if self.user is None or is_unrestricted(self.user):
             return None
-        granted = granted_unit_ids(self.user)
+        writer_units = unit_ids_for(self.user, Cap.REGISTRY_WRITE)
         found: set[int] = set()
         for batch in _chunks(unit_ids):
             found |= set(
-                UnitAncestry.objects.filter(
-                    ancestor__in=granted, descendant_id__in=batch
-                ).values_list("descendant_id", flat=True)
+                writer_units.filter(descendant_id__in=batch).values_list("descendant_id", flat=True)
             )
         return found
 
@@ -647,16 +646,14 @@ class Planner:
         return True
 
     def _people_in_scope(self, person_ids: set[int]) -> set[int] | None:
-        """Which of these people the user may see (None: everyone, for superusers and
+        """Which of these people the user may change (None: everyone, for superusers and
         commands); people are matched and updated only among them."""
         if self.user is None or is_unrestricted(self.user):
             return None
         found: set[int] = set()
         for batch in _chunks(person_ids):
             found |= set(
-                Person.objects.visible_to(self.user)
-                .filter(pk__in=batch)
-                .values_list("pk", flat=True)
+                writable(self.user, Person).filter(pk__in=batch).values_list("pk", flat=True)
             )
         return found
 
@@ -940,7 +937,7 @@ def import_roster(
 def roster_positions(*, unit: Unit, as_of: date | None, user: Any = None) -> Any:
     """Positions of organisations inside `unit`: active on `as_of`, or all of history;
     limited to what `user` may see when given."""
-    positions = Position.objects.all() if user is None else Position.objects.visible_to(user)
+    positions = Position.objects.all() if user is None else visible(user, Position)
     if as_of is None:
         placed = UnitAncestry.objects.filter(ancestor=unit).values("descendant_id")
         positions = positions.filter(organisation__unit_id__in=placed)

@@ -15,16 +15,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 
-from config.dates import parse_date
-from people.access import (
-    ID_READERS,
-    can_see_citizen_ids,
+from access.policy import (
+    Cap,
+    can_read_ethnicity,
+    can_read_ids,
     can_see_unit,
     granted_unit_ids,
-    has_role,
+    holds,
     is_unrestricted,
+    refusal,
     roles_of,
 )
+from access.scopes import visible
+from config.dates import parse_date
 from people.ids import mask
 from people.models import Grant, Level, Position, Role, Unit
 from people.roster import export_roster, import_roster, roster_positions, template_workbook
@@ -45,7 +48,6 @@ def home(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- roster (danh bạ)
 
 ROSTER_PAGE_SIZE = 50
-IMPORT_ROLES = (Grant.Role.ADMINISTRATOR, Grant.Role.CLERK)
 MAX_UPLOAD = 20 * 1024 * 1024
 UPLOAD_KEPT_SECONDS = 24 * 3600
 MAX_ID_DIGITS = 18  # ids are 64-bit; a longer number is no unit (and would overflow SQLite)
@@ -114,7 +116,7 @@ def _former_positions(request: HttpRequest, unit: Unit, day: date) -> Any:
     still exist (its villages, wherever they sit now)."""
     kept = Unit.objects.within(unit, on=unit.valid_to).active_on(day).values("pk")  # subquery
     return (
-        Position.objects.visible_to(request.user)
+        visible(request.user, Position)
         .filter(organisation__unit_id__in=kept)
         .active_on(day)
         .select_related("person", "role", "organisation__unit")
@@ -143,7 +145,7 @@ def roster(request: HttpRequest) -> HttpResponse:
     if unit is not None:
         rows = _roster_rows(request, unit, day)
         page = Paginator(rows, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
-        reveal = can_see_citizen_ids(request.user)
+        reveal = can_read_ids(request.user)
         for position in page:
             number = position.person.citizen_id or position.person.legacy_id
             position.shown_id = number if reveal else mask(number)
@@ -180,7 +182,7 @@ def _without_page(request: HttpRequest) -> str:
 
 
 def _may_import(user: Any) -> bool:
-    return is_unrestricted(user) or has_role(user, *IMPORT_ROLES)
+    return holds(user, Cap.REGISTRY_WRITE)
 
 
 def _upload_dir() -> Path:
@@ -221,7 +223,7 @@ def _forget_upload(request: HttpRequest) -> None:
 def roster_import(request: HttpRequest) -> HttpResponse:
     """Upload a roster → preview of every change or every error → confirm → written."""
     if not _may_import(request.user):
-        raise PermissionDenied("Chỉ quản trị viên và cán bộ nhập liệu được nhập danh sách")
+        raise PermissionDenied(refusal(Cap.REGISTRY_WRITE))
     if request.method != "POST":
         return render(request, "people/import.html", {})
     if request.POST.get("action") == "confirm":
@@ -275,13 +277,12 @@ def roster_export(request: HttpRequest) -> HttpResponse:
     if unit is None:
         raise Http404("Không có đơn vị nào trong phạm vi của bạn")
     as_of = None if request.GET.get("history") else day
-    roles = roles_of(request.user)  # superusers have every role
     content = export_roster(
         unit=unit,
         as_of=as_of,
         user=request.user,
-        reveal=bool(roles & ID_READERS),
-        ethnicity=Grant.Role.ADMINISTRATOR in roles,  # sensitive: administrators only
+        reveal=can_read_ids(request.user),
+        ethnicity=can_read_ethnicity(request.user),  # sensitive: administrators only
     )
     suffix = "toan-bo" if as_of is None else day.strftime("%d-%m-%Y")
     return _xlsx(content, f"danh-sach-{slugify(fold(unit.name))}-{suffix}.xlsx")

@@ -6,8 +6,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from people.access import can_see_citizen_ids
-from people.admin_scope import ScopedAdminMixin
+from access.admin import InlinePolicy, PolicyAdmin
+from access.policy import can_read_ids
 from training import services
 from training.models import (
     Attendance,
@@ -23,7 +23,7 @@ from training.models import (
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(PolicyAdmin):
     list_display = ["code", "title", "kind", "days", "min_attendance_share", "validity_months",
                     "has_certificate"]  # fmt: skip
     search_fields = ["code", "title"]
@@ -37,7 +37,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
             self.message_user(request, f"Đã tính lại hạn của {changed} kết quả tập huấn")
 
 
-class TargetRuleInline(admin.TabularInline):
+class TargetRuleInline(InlinePolicy, admin.TabularInline):
     model = TargetRule
     extra = 0
     filter_horizontal = ["programmes"]
@@ -45,7 +45,7 @@ class TargetRuleInline(admin.TabularInline):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(PolicyAdmin):
     list_display = ["code", "counting", "deadline", "grace_days", "member_share", "valid_from",
                     "valid_to"]  # fmt: skip
     list_filter = ["counting"]
@@ -53,12 +53,12 @@ class TargetAdmin(admin.ModelAdmin):
     inlines = [TargetRuleInline]
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(InlinePolicy, admin.TabularInline):
     model = Session
     extra = 0
 
 
-class EnrollmentInline(admin.TabularInline):
+class EnrollmentInline(InlinePolicy, admin.TabularInline):
     model = Enrollment
     extra = 0
     fields = ["person", "status", "role_label", "unit_name", "essay_mark", "override_reason"]
@@ -82,7 +82,7 @@ def close_courses(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Cour
 
 
 @admin.register(Course)
-class CourseAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CourseAdmin(PolicyAdmin):
     list_display = ["title", "programme", "organiser_name", "venue", "capacity", "status"]
     list_filter = ["status", "programme"]
     search_fields = ["title", "venue", "organiser_name"]
@@ -93,8 +93,17 @@ class CourseAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["programme"]
 
 
+@admin.register(Session)
+class SessionAdmin(PolicyAdmin):
+    """Sessions are edited on their course; listed here for search (attendance choices)."""
+
+    list_display = ["course", "starts_at", "ends_at", "title"]
+    search_fields = ["course__title", "title"]
+    list_select_related = ["course"]
+
+
 @admin.register(Enrollment)
-class EnrollmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class EnrollmentAdmin(PolicyAdmin):
     list_display = ["person", "course", "status", "role_label", "unit_name", "created_at"]
     list_filter = ["status"]
     search_fields = ["person__full_name", "course__title"]
@@ -107,18 +116,15 @@ class EnrollmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    def scope(self, queryset: QuerySet, user: Any) -> QuerySet:
-        return queryset.filter(enrollment__in=Enrollment.objects.visible_to(user))
-
+class AttendanceAdmin(PolicyAdmin):
     list_display = ["enrollment", "session", "status", "recorded_at"]
     list_filter = ["status"]
-    raw_id_fields = ["session", "enrollment"]
+    autocomplete_fields = ["session", "enrollment"]
     list_select_related = ["enrollment__person", "enrollment__course", "session__course"]
 
 
 @admin.register(TrainingRecord)
-class TrainingRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class TrainingRecordAdmin(PolicyAdmin):
     list_display = ["person", "programme", "completed_on", "expires_on", "source",
                     "organiser_name", "certificate_number"]  # fmt: skip
     list_filter = ["source", "programme"]
@@ -127,24 +133,20 @@ class TrainingRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def get_search_fields(self, request: HttpRequest) -> list[str]:
         # Searching by citizen ID would confirm a number to staff who may not read IDs.
         fields = list(super().get_search_fields(request))
-        return [*fields, "person__citizen_id"] if can_see_citizen_ids(request.user) else fields
+        return [*fields, "person__citizen_id"] if can_read_ids(request.user) else fields
 
-    autocomplete_fields = ["person"]
-    raw_id_fields = ["course", "enrollment"]
+    autocomplete_fields = ["person", "course", "enrollment"]
     date_hierarchy = "completed_on"
     list_select_related = ["person", "programme"]
 
 
 @admin.register(Notice)
-class NoticeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class NoticeAdmin(PolicyAdmin):
     """E-mails sent about invitations: read-only, a record that each was sent once."""
 
     list_display = ["enrollment", "kind", "sent_at"]
     list_filter = ["kind"]
     list_select_related = ["enrollment__person", "enrollment__course"]
-
-    def scope(self, queryset: QuerySet, user: Any) -> QuerySet:
-        return queryset.filter(enrollment__in=Enrollment.objects.visible_to(user))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from access.scopes import visible
 from config.dates import show
 from people.models import Level, Organisation, OrgKind, Unit
 from people.text import name_sort_key
@@ -77,7 +78,7 @@ def organiser_choices(user: Any, *, today: date, selected: int | None) -> Any:
     if selected is not None:
         recent |= Q(pk=selected)
     return (
-        Organisation.objects.visible_to(user)
+        visible(user, Organisation)
         .filter(kind__in=ORGANISER_KINDS)
         .filter(recent)
         .select_related("unit")
@@ -96,7 +97,7 @@ class CourseForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
-        units = Unit.objects.visible_to(user).active_on(today).exclude(level=Level.VILLAGE)
+        units = visible(user, Unit).active_on(today).exclude(level=Level.VILLAGE)
         fields: Any = self.fields
         fields["programme"].queryset = Programme.objects.order_by("code")
         fields["target"].queryset = Target.objects.valid_on(today).order_by("code")

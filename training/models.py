@@ -158,47 +158,6 @@ class TargetRule(models.Model):
 
 
 class CourseQuerySet(models.QuerySet["Course"]):
-    def visible_to(self, user: settings.AUTH_USER_MODEL) -> "CourseQuerySet":  # type: ignore[name-defined]
-        """Courses organised in, or addressed to, a unit the user may see (or made by them)."""
-        from people.access import is_unrestricted, visible_unit_ids
-
-        if is_unrestricted(user):
-            return self
-        if not user.is_authenticated:
-            return self.none()
-        units = visible_unit_ids(user)
-        audience = Course.audience_units.through.objects.filter(unit_id__in=units)
-        return self.filter(
-            Q(organiser__unit_id__in=units)
-            | Q(venue_unit_id__in=units)
-            | Q(pk__in=audience.values("course_id"))
-            | Q(created_by_id=user.pk)
-        )
-
-    def writable_by(self, user: settings.AUTH_USER_MODEL) -> "CourseQuerySet":  # type: ignore[name-defined]
-        """Courses the user may change: the organiser's unit (without an organiser, the venue's
-        unit; without either, every audience unit) lies inside a unit where the user holds a
-        training writer role (administrator, organiser). Seeing a course is not enough."""
-        from people.access import is_unrestricted
-        from training.access import writer_unit_ids
-
-        if is_unrestricted(user):
-            return self
-        if not user.is_authenticated:
-            return self.none()
-        units = writer_unit_ids(user)
-        through = Course.audience_units.through.objects
-        outside = through.exclude(unit_id__in=units).values("course_id")
-        return self.filter(
-            Q(organiser__isnull=False, organiser__unit_id__in=units)
-            | Q(organiser__isnull=True, venue_unit_id__in=units)
-            | (
-                Q(organiser__isnull=True, venue_unit__isnull=True)
-                & Q(pk__in=through.values("course_id"))
-                & ~Q(pk__in=outside)
-            )
-        )
-
     def upcoming(self, *, now: object = None) -> "CourseQuerySet":
         from django.utils import timezone
 
@@ -294,12 +253,6 @@ class SessionQuerySet(models.QuerySet["Session"]):
     def overlapping(self, starts_at: object, ends_at: object) -> "SessionQuerySet":
         return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
 
-    def visible_to(self, user: settings.AUTH_USER_MODEL) -> "SessionQuerySet":  # type: ignore[name-defined]
-        return self.filter(course__in=Course.objects.visible_to(user).values("pk"))
-
-    def writable_by(self, user: settings.AUTH_USER_MODEL) -> "SessionQuerySet":  # type: ignore[name-defined]
-        return self.filter(course__in=Course.objects.writable_by(user).values("pk"))
-
 
 class Session(models.Model):
     """One sitting (buổi học) of a course; aware times, shown in Asia/Ho_Chi_Minh."""
@@ -332,21 +285,6 @@ class EnrollmentQuerySet(models.QuerySet["Enrollment"]):
     def holding_seats(self) -> "EnrollmentQuerySet":
         """Invitations that use up a place (waitlisted and cancelled ones do not)."""
         return self.filter(status__in=Enrollment.SEAT_STATUSES)
-
-    def visible_to(self, user: settings.AUTH_USER_MODEL) -> "EnrollmentQuerySet":  # type: ignore[name-defined]
-        """Invitations to a course the user sees, of people the user sees — or of everyone on
-        the list when the user may change the course."""
-        from people.access import is_unrestricted
-
-        if is_unrestricted(user):
-            return self
-        return self.filter(course__in=Course.objects.visible_to(user).values("pk")).filter(
-            Q(course__in=Course.objects.writable_by(user).values("pk"))
-            | Q(person__in=Person.objects.visible_to(user).values("pk"))
-        )
-
-    def writable_by(self, user: settings.AUTH_USER_MODEL) -> "EnrollmentQuerySet":  # type: ignore[name-defined]
-        return self.filter(course__in=Course.objects.writable_by(user).values("pk"))
 
 
 class Enrollment(models.Model):
@@ -454,13 +392,6 @@ class TrainingRecordQuerySet(models.QuerySet["TrainingRecord"]):
         return self.filter(completed_on__lte=day).filter(
             Q(expires_on__isnull=True) | Q(expires_on__gte=day)
         )
-
-    def visible_to(self, user: settings.AUTH_USER_MODEL) -> "TrainingRecordQuerySet":  # type: ignore[name-defined]
-        from people.access import is_unrestricted
-
-        if is_unrestricted(user):
-            return self
-        return self.filter(person__in=Person.objects.visible_to(user).values("pk"))
 
 
 class TrainingRecord(models.Model):

@@ -28,8 +28,9 @@ from typing import Any
 
 from django.db import transaction
 
+from access.policy import is_unrestricted
+from access.scopes import visible
 from coverage.rules import Holder, untrained_holders
-from people.access import has_role, is_unrestricted, visible_unit_ids
 from people.models import (
     Level,
     Organisation,
@@ -41,7 +42,6 @@ from people.models import (
 )
 from people.text import clean
 from training import calendar
-from training.access import WRITERS
 from training.models import Course, Enrollment, Programme, Session, Target, TargetRule
 from training.services import TrainingError, add_sessions, create_course, invite_many
 
@@ -575,7 +575,7 @@ def _visible_organisations(user: Any, ids: set[int]) -> set[int] | None:
     """Which of the organisations `user` may see (None: no user, or one who sees all)."""
     if user is None or is_unrestricted(user):
         return None
-    found = Organisation.objects.filter(pk__in=ids, unit_id__in=visible_unit_ids(user))
+    found = visible(user, Organisation).filter(pk__in=ids)
     return set(found.values_list("pk", flat=True))
 
 
@@ -652,8 +652,3 @@ def apply_edits(plan: Plan, edits: Edits) -> Plan:
     plan.courses = [c for n, c in enumerate(courses) if n not in edits.dropped and c.invitees]
     schedule(plan.courses, days=plan.days)
     return plan
-
-
-def may_plan(user: Any) -> bool:
-    """Organisers and administrators plan courses and invite (each within their units)."""
-    return is_unrestricted(user) or has_role(user, *WRITERS)

@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from access.policy import Cap, can, holds, refusal
+from access.scopes import get_writable
 from config.dates import parse_date, show
-from training.access import OUT_OF_SCOPE, may_write_units
 from training.attendance_import import AttendanceImportError, import_attendance, template_workbook
 from training.models import Course, Session, Target
 from training.planning import (
@@ -24,7 +25,6 @@ from training.planning import (
     check_day,
     commit_plan,
     invite_gaps,
-    may_plan,
     plan_courses,
     plan_signature,
     resolve_target,
@@ -38,8 +38,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _check_planner(request: HttpRequest) -> None:
-    if not may_plan(request.user):
-        raise PermissionDenied("Chỉ đơn vị tổ chức hoặc quản trị mới lập kế hoạch mở lớp")
+    if not holds(request.user, Cap.TRAINING_WRITE):
+        raise PermissionDenied(refusal(Cap.TRAINING_WRITE))
 
 
 def _course_page(course: Course) -> str:
@@ -84,7 +84,7 @@ class PlanForm(forms.Form):
         data = self.cleaned_data
         as_of = data["as_of"] or timezone.localdate()
         unit = resolve_unit(data["unit"], on=as_of)
-        if not may_write_units(user, [unit]):
+        if not can(user, Cap.TRAINING_WRITE, unit):
             raise TrainingError(f"Bạn không có quyền tổ chức lớp tại {unit.name}")
         return plan_courses(
             target=resolve_target(data["target"], on=as_of),
@@ -199,9 +199,7 @@ def _after_commit() -> str:
 def invite_gaps_form(request: HttpRequest, pk: int) -> HttpResponse:
     """The course page's «Mời người chưa được tập huấn» button."""
     _check_planner(request)
-    course = get_object_or_404(Course.objects.visible_to(request.user), pk=pk)
-    if not Course.objects.writable_by(request.user).filter(pk=course.pk).exists():
-        raise PermissionDenied(OUT_OF_SCOPE)
+    course = get_writable(request.user, Course, pk=pk)
     try:
         on = (
             parse_date(request.POST["as_of"]) if request.POST.get("as_of") else timezone.localdate()
@@ -222,13 +220,8 @@ def invite_gaps_form(request: HttpRequest, pk: int) -> HttpResponse:
 def _session(request: HttpRequest, session_id: int) -> Session:
     """A session of a course the user may change: its sheet, template and upload list every
     invitee, so they are the organiser's, not every reader's (404 unseen, 403 only seen)."""
-    sessions = Session.objects.visible_to(request.user).select_related(
-        "course__programme", "course__venue_unit"
-    )
-    session = get_object_or_404(sessions, pk=session_id)
-    if not Session.objects.writable_by(request.user).filter(pk=session.pk).exists():
-        raise PermissionDenied(OUT_OF_SCOPE)
-    return session
+    sessions = Session.objects.select_related("course__programme", "course__venue_unit")
+    return get_writable(request.user, sessions, pk=session_id)
 
 
 @login_required

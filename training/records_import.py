@@ -14,14 +14,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from access.policy import Cap
+from access.scopes import visible, writable
 from config.dates import parse_date, show
 from people import ids
-from people.access import is_unrestricted
 from people.models import Person
 from people.roster import Problem, read_table
 from people.services import PeopleError
 from people.text import clean, match_key
-from training.access import writable_people
 from training.models import Programme, TrainingRecord
 from training.services import expiry
 
@@ -173,8 +173,8 @@ def _resolve(rows: list[Row], problems: list[Problem], user: Any) -> None:
                 Problem(row.row, PROG, f"không có chương trình mã «{row.programme_code}»")
             )
     # A record is a write about the person: only people inside the user's writer units.
-    writable = None if user is None else writable_people(user)
-    resolve_people(rows, problems, user, people=writable)
+    people = None if user is None else writable(user, Person, Cap.TRAINING_WRITE)
+    resolve_people(rows, problems, user, people=people)
 
 
 def resolve_people(
@@ -183,9 +183,7 @@ def resolve_people(
     """Each row's person among `people` (default: those `user` may see), by citizen ID or name
     and birth date."""
     if people is None:
-        people = Person.objects.all()
-        if user is not None and not is_unrestricted(user):
-            people = Person.objects.visible_to(user)
+        people = Person.objects.all() if user is None else visible(user, Person)
     by_id = _people_by_id(people, rows)
     by_name = _people_by_name(people, rows)
     for row in rows:

@@ -19,42 +19,39 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from people.access import has_role, is_unrestricted
+from access.policy import OUT_OF_SCOPE, Cap, holds, refusal
+from access.scopes import course_ownership_problem, may_change, visible
 from people.models import Person
 from people.text import fold
 from training import calendar, services
-from training.access import OUT_OF_SCOPE, WRITERS, may_write_units, owner_units
 from training.forms import CourseForm, OverrideForm, RecordsUploadForm, RecurrenceForm, SessionForm
 from training.models import Attendance, Course, Enrollment, Programme, Session
 
-# Training writes: administrators and organisers (the Commission and clerks only read).
-ORGANISERS = WRITERS
-RECORD_KEEPERS = WRITERS
 # Years a month page may show (date() and the holiday tables break far outside them).
 CALENDAR_YEARS = range(1900, 2101)
 
 
 def can_organise(user: Any) -> bool:
-    return is_unrestricted(user) or has_role(user, *ORGANISERS)
+    return holds(user, Cap.TRAINING_WRITE)
 
 
 def organisers_only(view: Any) -> Any:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not can_organise(request.user):
-            raise PermissionDenied("Chỉ đơn vị tổ chức được thực hiện việc này")
+            raise PermissionDenied(refusal(Cap.TRAINING_WRITE))
         return view(request, *args, **kwargs)
 
     return login_required(wrapped)
 
 
 def visible_course(request: HttpRequest, pk: int) -> Course:
-    courses = Course.objects.visible_to(request.user).select_related("programme", "target")
+    courses = visible(request.user, Course).select_related("programme", "target")
     return get_object_or_404(courses, pk=pk)
 
 
 def may_write_course(user: Any, course: Course) -> bool:
-    return Course.objects.writable_by(user).filter(pk=course.pk).exists()
+    return may_change(user, course)
 
 
 def writable_course(request: HttpRequest, pk: int) -> Course:
@@ -81,7 +78,7 @@ def seats(courses: QuerySet[Course]) -> QuerySet[Course]:
 
 @login_required
 def course_list(request: HttpRequest) -> HttpResponse:
-    courses = Course.objects.visible_to(request.user).select_related("programme")
+    courses = visible(request.user, Course).select_related("programme")
     status, programme, q = (request.GET.get(k, "") for k in ("status", "programme", "q"))
     if status:
         courses = courses.filter(status=status)
@@ -118,7 +115,7 @@ def month_calendar(request: HttpRequest) -> HttpResponse:
     weeks = monthcal.Calendar().monthdatescalendar(first.year, first.month)
     start, end = weeks[0][0], weeks[-1][-1]
     sessions = (
-        Session.objects.visible_to(request.user)
+        visible(request.user, Session)
         .filter(starts_at__gte=calendar.at(start, time()))
         .filter(starts_at__lt=calendar.at(end + timedelta(days=1), time()))
         .exclude(course__status=Course.Status.CANCELLED)
@@ -180,17 +177,14 @@ def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 def _check_owner(user: Any, data: dict[str, Any]) -> None:
     """The course as saved must stay one the user may change."""
-    units = owner_units(
+    problem = course_ownership_problem(
+        user,
         organiser=data.get("organiser"),
         venue_unit=data.get("venue_unit"),
         audience_units=data.get("audience_units") or [],
     )
-    if not units:
-        raise services.TrainingError("Cần chọn đơn vị tổ chức, nơi tổ chức hoặc đơn vị được mời")
-    if not may_write_units(user, units):
-        raise services.TrainingError(
-            "Đơn vị tổ chức (hoặc nơi tổ chức) phải thuộc đơn vị bạn được giao tổ chức lớp"
-        )
+    if problem:
+        raise services.TrainingError(problem)
 
 
 # --- course page -------------------------------------------------------------------------
@@ -211,7 +205,7 @@ def _shown(user: Any, roster: list[Enrollment], *, writer: bool) -> list[Enrollm
     if writer:
         return roster
     ids = [e.person_id for e in roster]
-    seen = set(Person.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    seen = set(visible(user, Person).filter(pk__in=ids).values_list("pk", flat=True))
     return [e for e in roster if e.person_id in seen]
 
 
@@ -220,7 +214,7 @@ def _candidates(request: HttpRequest, course: Course) -> list[Person]:
     if len(q) < 2:
         return []
     return list(
-        Person.objects.visible_to(request.user)
+        visible(request.user, Person)
         .filter(search_text__contains=q)
         .exclude(enrollments__course=course, enrollments__status__in=Enrollment.SEAT_STATUSES)
         .select_related("home_unit")
@@ -263,7 +257,7 @@ def invite_person(request: HttpRequest, pk: int) -> HttpResponse:
     if not raw.isdigit():
         messages.error(request, "Chưa chọn người để mời (mã người không hợp lệ).")
         return _back(course)
-    person = get_object_or_404(Person.objects.visible_to(request.user), pk=int(raw))
+    person = get_object_or_404(visible(request.user, Person), pk=int(raw))
     try:
         e = services.invite(course=course, person=person, by=request.user)
     except services.TrainingError as err:
@@ -467,8 +461,8 @@ def override(request: HttpRequest, pk: int, enrollment_pk: int) -> HttpResponse:
 
 @login_required
 def records_import(request: HttpRequest) -> HttpResponse:
-    if not (is_unrestricted(request.user) or has_role(request.user, *RECORD_KEEPERS)):
-        raise PermissionDenied
+    if not holds(request.user, Cap.TRAINING_WRITE):
+        raise PermissionDenied(refusal(Cap.TRAINING_WRITE))
     form = RecordsUploadForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():

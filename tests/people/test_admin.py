@@ -275,13 +275,21 @@ def test_it_lists_fifty_rows_in_a_constant_number_of_queries(
         assert clerk.get(f"/admin/people/{model}/").status_code == 200
 
 
-def test_it_keeps_roles_out_of_reach_of_staff_without_permission(tree):
+def test_it_shows_roles_to_staff_but_lets_only_administrators_change_them(tree):
     user = UserFactory(is_staff=True)
     grant(user, tree.quan_ba, Grant.Role.CLERK)
     client = Client()
     client.force_login(user)
-    assert client.get("/admin/people/role/").status_code == 403
-    assert Role.objects.filter(code="party_cell_secretary").exists()
+    secretary = Role.objects.get(code="party_cell_secretary")
+    assert client.get("/admin/people/role/").status_code == 200  # the catalogue is read by all
+    assert client.get("/admin/people/role/add/").status_code == 403
+    change = f"/admin/people/role/{secretary.pk}/change/"
+    assert client.post(change, {"label": "Bị sửa", "code": "x"}).status_code == 403
+    assert (
+        client.post(f"/admin/people/role/{secretary.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert Role.objects.get(pk=secretary.pk).label == "Bí thư chi bộ"
 
 
 def test_it_refuses_to_reopen_a_seat_someone_else_took(area, clerk):

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from access.scopes import visible
 from people.models import Person, Position
 from people.roster import COLUMNS, ID_ELSEWHERE, NAMESAKE_ELSEWHERE, export_rows, import_roster
 from tests.factories import PersonFactory, UserFactory, grant
@@ -60,7 +61,7 @@ def test_it_never_updates_or_appoints_a_person_outside_the_users_units_by_id(ngo
     ngoai.refresh_from_db()
     assert ngoai.phone == "0911111111"
     assert not Position.objects.exists()
-    assert not Person.objects.visible_to(can_ty_clerk).filter(pk=ngoai.pk).exists()
+    assert not visible(can_ty_clerk, Person).filter(pk=ngoai.pk).exists()
 
 
 def test_a_name_and_birth_date_match_outside_the_users_units_is_an_error_not_an_update(
@@ -75,7 +76,7 @@ def test_a_name_and_birth_date_match_outside_the_users_units_is_an_error_not_an_
     assert ngoai.phone == "0911111111"
     assert not Position.objects.exists()
     assert Person.objects.count() == 1  # no duplicate either
-    assert not Person.objects.visible_to(can_ty_clerk).filter(pk=ngoai.pk).exists()
+    assert not visible(can_ty_clerk, Person).filter(pk=ngoai.pk).exists()
 
 
 def test_a_namesake_inside_the_users_units_is_matched_before_one_outside(tree, ngoai, can_ty_clerk):
