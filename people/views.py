@@ -29,7 +29,7 @@ from access.policy import (
 from access.scopes import visible
 from config.dates import parse_date
 from people.ids import mask
-from people.models import Grant, Level, Position, Role, Unit
+from people.models import Grant, Level, Person, Position, Role, Unit
 from people.roster import export_roster, import_roster, roster_positions, template_workbook
 from people.text import fold, name_sort_key
 
@@ -38,11 +38,12 @@ from people.text import fold, name_sort_key
 def home(request: HttpRequest) -> HttpResponse:
     """A landing page for the user's role(s), listing the units they work on."""
     grants = Grant.objects.filter(user=request.user).select_related("unit")
-    return render(
-        request,
-        "people/home.html",
-        {"grants": grants, "roles": sorted(roles_of(request.user))},
-    )
+    context = {
+        "grants": grants,
+        "roles": sorted(roles_of(request.user)),
+        "trainee": Person.objects.filter(user=request.user).first(),
+    }
+    return render(request, "people/home.html", context)
 
 
 # ---------------------------------------------------------------- roster (danh bạ)
