@@ -1,6 +1,7 @@
 """Rate limits are counted in a cache shared by every server process: the database table by
 default, Redis when CACHE_URL is set."""
 
+import sqlite3
 import uuid
 
 import pytest
@@ -25,6 +26,17 @@ def test_the_default_cache_is_a_database_table_created_by_migrate():
         cursor.execute("SELECT COUNT(*) FROM taphuan_cache WHERE cache_key LIKE %s", [f"%{key}"])
         assert cursor.fetchone()[0] == 1
     assert cache.get(key) == 2
+
+
+@pytest.mark.slow
+def test_migrate_creates_the_cache_table_and_unapplies_cleanly(tmp_path):
+    db = tmp_path / "fresh.sqlite3"
+    env = production_env(DATABASE_URL=f"sqlite:///{db}")
+    assert run(["manage.py", "migrate", "-v0"], env).returncode == 0
+    with sqlite3.connect(db) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert "taphuan_cache" in tables
+    assert run(["manage.py", "migrate", "access", "zero", "-v0"], env).returncode == 0
 
 
 def test_cache_url_selects_redis():
