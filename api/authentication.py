@@ -1,9 +1,13 @@
 """How API clients prove who they are: tokens for integrations, HTTP Basic only over HTTPS."""
 
 from django.conf import settings
-from drf_spectacular.authentication import BasicScheme
+from drf_spectacular.authentication import BasicScheme, TokenScheme
 from rest_framework import exceptions, status
-from rest_framework.authentication import BasicAuthentication, get_authorization_header
+from rest_framework.authentication import (
+    BasicAuthentication,
+    TokenAuthentication,
+    get_authorization_header,
+)
 from rest_framework.request import Request
 
 from config.lockout import locked_message
@@ -13,12 +17,24 @@ PLAIN_HTTP = (
     "trên đường truyền. Hãy gọi địa chỉ https://, hoặc dùng token (Authorization: Token …)."
 )
 
+BAD_TOKEN = "Token không hợp lệ hoặc đã bị thu hồi (hoặc tài khoản của token đã bị khóa)."
+
 
 class LockedOut(exceptions.APIException):
     """Too many failed logins for this username or from this address (django-axes)."""
 
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
     default_code = "locked_out"
+
+
+class ApiTokenAuthentication(TokenAuthentication):
+    """DRF's token (`Authorization: Token <key>`), refusing a bad key in Vietnamese."""
+
+    def authenticate_credentials(self, key):  # type: ignore[no-untyped-def]
+        try:
+            return super().authenticate_credentials(key)
+        except exceptions.AuthenticationFailed:
+            raise exceptions.AuthenticationFailed(BAD_TOKEN) from None
 
 
 class HttpsBasicAuthentication(BasicAuthentication):
@@ -46,3 +62,9 @@ class HttpsBasicScheme(BasicScheme):
     """The OpenAPI description of `HttpsBasicAuthentication`: plain HTTP Basic."""
 
     target_class = HttpsBasicAuthentication
+
+
+class ApiTokenScheme(TokenScheme):
+    """The OpenAPI description of `ApiTokenAuthentication`: DRF's token."""
+
+    target_class = ApiTokenAuthentication

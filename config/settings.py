@@ -158,7 +158,7 @@ REST_FRAMEWORK = {
     # Token first: an API call without valid credentials gets 401 with `WWW-Authenticate:
     # Token` (Basic first would pop up the browser's password box on the browsable API).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.ApiTokenAuthentication",
         "api.authentication.HttpsBasicAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],

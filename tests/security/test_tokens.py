@@ -48,6 +48,7 @@ def test_a_token_revoked_in_the_admin_is_refused(integration, client):
     assert not Token.objects.exists()
     response = APIClient().get(PEOPLE, HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
+    assert response.json()["detail"].startswith("Token không hợp lệ hoặc đã bị thu hồi")
 
 
 def test_an_unknown_or_missing_token_is_a_401(db):
