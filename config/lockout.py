@@ -5,6 +5,7 @@ Basic on the API) calls `authenticate(request, ...)`; axes counts the failures p
 and per address in the database and refuses a locked-out login before the password is tried.
 """
 
+import ipaddress
 from typing import Any
 
 from axes.backends import AxesStandaloneBackend
@@ -39,12 +40,14 @@ class LockoutBackend(AxesStandaloneBackend):
 
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address: behind our TLS proxy, the one the proxy appended last to
-    X-Forwarded-For (earlier entries are whatever the client sent, so not trusted)."""
+    X-Forwarded-For (earlier entries are whatever the client sent, so not trusted). Something
+    that is not an address falls back to the connection's (it is stored in inet columns)."""
     if settings.BEHIND_TLS_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        last = forwarded.split(",")[-1].strip()
-        if last:
-            return last
+        last = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(last))
+        except ValueError:
+            pass
     return request.META.get("REMOTE_ADDR") or None
 
 

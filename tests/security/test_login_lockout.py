@@ -155,6 +155,16 @@ def test_the_proxy_address_is_not_the_client_address(users, settings):
     assert response.status_code == 302 and "_auth_user_id" in client.session
 
 
+def test_a_forwarded_for_that_is_no_address_falls_back_to_the_connection(users, settings):
+    settings.BEHIND_TLS_PROXY = True
+    for forwarded in ("unknown", "1.2.3.4, <script>", ""):
+        response = Client(REMOTE_ADDR="127.0.0.1").post(
+            "/dang-nhap/", {"username": "hoa", "password": "x"}, HTTP_X_FORWARDED_FOR=forwarded
+        )
+        assert response.status_code == 200
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"127.0.0.1"}
+
+
 def test_the_test_clients_login_without_a_request_still_works(client, users):
     # client.login() authenticates without a request: axes has nothing to count there.
     assert client.login(username="hoa", password="matkhau123")
