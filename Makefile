@@ -48,4 +48,4 @@ worker: install
 	$(PY) manage.py db_worker
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache .ruff_cache .mypy_cache

@@ -1,5 +1,6 @@
 """Issuing, revoking and reissuing certificates; the public verification look-up."""
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,10 @@ logger = logging.getLogger(__name__)
 
 # Public look-ups allowed per client IP per minute.
 VERIFY_RATE = 30
+# A number + birth date look-up answers found / not found, so birth dates could be guessed
+# (366 tries) and numbers are sequential: at most this many failed tries per number an hour.
+LOOKUP_FAILURES_PER_NUMBER = 5
+LOOKUP_FAILURE_WINDOW = 3600
 
 
 class CertificateError(Exception):
@@ -274,6 +279,27 @@ def allow_verification(ip: str | None) -> bool:
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout=60)
         return True
+
+
+def reserve_number_try(number: str) -> str | None:
+    """A free slot among the LOOKUP_FAILURES_PER_NUMBER failed look-ups this number may have
+    in an hour (a cache key: release it when the look-up succeeds), or None when all are used.
+
+    Each slot is claimed with `cache.add`, which is atomic on the database cache and Redis
+    alike: parallel guesses cannot all pass by reading a counter before any of them wrote it.
+    A slot expires an hour after it was taken, so the window slides."""
+    folded = _clean_number(number).casefold().encode()
+    base = "certificates:lookup-number:" + hashlib.sha256(folded).hexdigest()
+    for slot in range(LOOKUP_FAILURES_PER_NUMBER):
+        key = f"{base}:{slot}"
+        if cache.add(key, 1, timeout=LOOKUP_FAILURE_WINDOW):
+            return key
+    return None
+
+
+def release_number_try(slot: str) -> None:
+    """A successful look-up does not count against its number."""
+    cache.delete(slot)
 
 
 def without_nul(text: object) -> str:

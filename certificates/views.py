@@ -19,6 +19,7 @@ from certificates import bulk, services
 from certificates.models import Certificate, Issuer
 from certificates.services import CertificateError
 from config.dates import parse_date
+from config.lockout import client_ip
 from people.text import fold
 from training.models import Course, TrainingRecord
 
@@ -251,8 +252,11 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "certificates/mine.html", {"certificates": certificates})
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+NUMBER_LOCKED = (
+    "Số giấy chứng nhận này đã được tra cứu sai ngày sinh "
+    f"{services.LOOKUP_FAILURES_PER_NUMBER} lần trong một giờ: tạm ngừng tra cứu số này. "
+    "Vui lòng thử lại sau một giờ, hoặc quét mã QR trên giấy chứng nhận để xác minh."
+)
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
@@ -295,6 +299,10 @@ def lookup(request: HttpRequest) -> HttpResponse:
     except ValueError as error:
         context["error"] = f"Ngày sinh: {error}"
         return render(request, "certificates/lookup.html", context, status=400)
+    slot = services.reserve_number_try(str(context["number"]))
+    if slot is None:
+        context["error"] = NUMBER_LOCKED
+        return render(request, "certificates/lookup.html", context, status=429)
     certificate = services.find_by_number(
         number=str(context["number"]),
         birth_date=birth,
@@ -304,4 +312,5 @@ def lookup(request: HttpRequest) -> HttpResponse:
     if certificate is None:
         context["error"] = "Không tìm thấy giấy chứng nhận có số và ngày sinh này."
         return render(request, "certificates/lookup.html", context, status=404)
+    services.release_number_try(slot)
     return render(request, "certificates/verify.html", {"c": certificate})

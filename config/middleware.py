@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -34,4 +34,26 @@ class RequestRolesMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             setattr(user, ROLES_MEMO, None)
+        return self.get_response(request)
+
+
+NUL = "\x00"
+
+
+class RejectNulMiddleware:
+    """A NUL character in the path or in a query parameter's name or value is a 400: no
+    database accepts it in text (PostgreSQL raises), so it would otherwise end in a 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if NUL in request.path or any(
+            NUL in name or any(NUL in value for value in values)
+            for name, values in request.GET.lists()
+        ):
+            return HttpResponseBadRequest(
+                "Yêu cầu không hợp lệ: địa chỉ chứa ký tự NUL (\\x00).",
+                content_type="text/plain; charset=utf-8",
+            )
         return self.get_response(request)

@@ -52,9 +52,11 @@ def bar_colour(percent: float | None) -> str:
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> str:
     return (
-        f'<svg xmlns="{SVG_NS}" viewBox="0 0 {width} {height}" width="100%" '
+        # No style attribute (the CSP forbids inline style): `.chart` in coverage.css caps the
+        # width at the container's, and the width attribute at the drawing's own.
+        f'<svg xmlns="{SVG_NS}" viewBox="0 0 {width} {height}" width="{width}" '
         f'role="img" aria-label={quoteattr(title)} class="chart" '
-        f'style="max-width:{width}px;font-family:system-ui,sans-serif">'
+        f'font-family="system-ui,sans-serif">'
         f"<title>{escape(title)}</title>{''.join(body)}</svg>"
     )
 
