@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "certificates",
     "coverage",
     "api",
+    "backup",
 ]
 
 MIDDLEWARE = [
