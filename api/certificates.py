@@ -83,20 +83,13 @@ class IssueSerializer(serializers.Serializer):
     issuer = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
 
 
-CATEGORY_CHOICES = ", ".join(
-    f"{code} ({label})" for code, label in Certificate.RevocationCategory.choices
-)
-
-
 class RevokeSerializer(serializers.Serializer):
     reason = serializers.CharField(error_messages={"required": "Phải nêu lý do thu hồi."})
     # Callers written before categories existed send only `reason`: «Lý do khác».
     reason_category = serializers.ChoiceField(
         choices=Certificate.RevocationCategory.choices,
         default=Certificate.RevocationCategory.OTHER,
-        error_messages={
-            "invalid_choice": f"Loại lý do thu hồi phải là một trong: {CATEGORY_CHOICES}."
-        },
+        error_messages={"invalid_choice": services.UNKNOWN_CATEGORY},
     )
 
 

@@ -23,7 +23,9 @@ logger = logging.getLogger(__name__)
 
 # Public look-ups allowed per client IP per minute.
 VERIFY_RATE = 30
-REVOCATION_CHOICES = Certificate.RevocationCategory.choices
+UNKNOWN_CATEGORY = "Loại lý do thu hồi phải là một trong: " + ", ".join(
+    f"{code} ({label})" for code, label in Certificate.RevocationCategory.choices
+)
 
 
 class CertificateError(Exception):
@@ -111,11 +113,7 @@ def revoke_certificate(
     if not reason:
         raise CertificateError("Phải nêu lý do thu hồi.")
     if category not in Certificate.RevocationCategory.values:
-        raise CertificateError(
-            "Loại lý do thu hồi phải là một trong: "
-            + ", ".join(f"{code} ({label})" for code, label in REVOCATION_CHOICES)
-            + "."
-        )
+        raise CertificateError(UNKNOWN_CATEGORY)
     with transaction.atomic():
         locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if locked.status != Certificate.Status.VALID:
