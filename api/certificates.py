@@ -1,9 +1,12 @@
 """Certificates API: issuers, certificates (scoped), revoke/reissue, public verification."""
 
+from typing import Any
+
 from django.http import FileResponse
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.authentication import BasicAuthentication, SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
 from rest_framework.request import Request
@@ -71,6 +74,7 @@ class CertificateSerializer(ScopedModelSerializer):
             "course",
             "training_record",
             "revoked_on",
+            "revocation_category",
             "revocation_reason",
             "superseded_by",
         ]
@@ -84,10 +88,17 @@ class IssueSerializer(serializers.Serializer):
 
 class RevokeSerializer(serializers.Serializer):
     reason = serializers.CharField(error_messages={"required": "Phải nêu lý do thu hồi."})
+    # Callers written before categories existed send only `reason`: «Lý do khác».
+    reason_category = serializers.ChoiceField(
+        choices=Certificate.RevocationCategory.choices,
+        default=Certificate.RevocationCategory.OTHER,
+        error_messages={"invalid_choice": services.UNKNOWN_CATEGORY},
+    )
 
 
-def verification_payload(certificate: Certificate) -> dict[str, object]:
-    """The public answer: the snapshot, birth year only, and what happened to it."""
+def verification_payload(certificate: Certificate, user: Any) -> dict[str, object]:
+    """The public answer: what the certificate states (birth year only) and what happened to
+    it; why it was revoked as a category, the free text only for staff who may see it."""
     revoked = certificate.status == Certificate.Status.REVOKED
     return {
         "status": certificate.status,
@@ -99,7 +110,8 @@ def verification_payload(certificate: Certificate) -> dict[str, object]:
         "issuer": certificate.issuer_name_printed,
         "issued_on": certificate.issued_on.isoformat(),
         "revoked_on": certificate.revoked_on.isoformat() if certificate.revoked_on else None,
-        "revocation_reason": certificate.revocation_reason if revoked else None,
+        "revocation_category": certificate.revocation_category if revoked else None,
+        "revocation_reason": services.public_reason(certificate, user),
         "superseded_by": certificate.superseded_by.code if certificate.superseded_by else None,
     }
 
@@ -173,7 +185,10 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):  # + create (issue by h
         data.is_valid(raise_exception=True)
         try:
             done = services.revoke_certificate(
-                certificate=certificate, reason=data.validated_data["reason"], by=request.user
+                certificate=certificate,
+                reason=data.validated_data["reason"],
+                category=data.validated_data["reason_category"],
+                by=request.user,
             )
         except CertificateError as error:
             raise ValidationError({"detail": str(error)}) from error
@@ -195,10 +210,11 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):  # + create (issue by h
 
 
 class VerifyView(APIView):
-    """Public, rate-limited per client IP: the status and snapshot of a certificate."""
+    """Public, rate-limited per client IP: the status and snapshot of a certificate. Signed-in
+    staff who may see the certificate also get the free-text revocation reason."""
 
     permission_classes = [permissions.AllowAny]
-    authentication_classes: list = []
+    authentication_classes = [SessionAuthentication, BasicAuthentication]
 
     @extend_schema(responses={200: dict, 404: dict, 429: dict})
     def get(self, request: Request, code: str) -> Response:
@@ -212,7 +228,7 @@ class VerifyView(APIView):
         )
         if certificate is None:
             raise NotFound(f"Không tìm thấy giấy chứng nhận có mã xác minh «{code}».")
-        return Response(verification_payload(certificate))
+        return Response(verification_payload(certificate, request.user))
 
 
 router = SimpleRouter()

@@ -12,13 +12,14 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, routers, serializers, status, viewsets
+from rest_framework.authentication import BasicAuthentication, SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework.views import APIView, exception_handler
 
 from access.drf import Policy, Scoped, ScopedModelSerializer, VisibleRelated
 from access.policy import Cap, refusal
@@ -74,6 +75,33 @@ class ICalendarRenderer(BaseRenderer):
 
 
 CALENDAR_RENDERERS = [ICalendarRenderer, JSONRenderer]
+# Calendar apps send their credentials only after a Basic challenge (401): Basic comes first.
+CALENDAR_AUTH = [BasicAuthentication, SessionAuthentication]
+# Calendar apps show an error's body as it is: a Vietnamese sentence, never JSON or a repr.
+CALENDAR_ERRORS = {
+    401: "Cần đăng nhập (tên đăng nhập và mật khẩu Taphuan) để xem lịch này.",
+    403: "Bạn không có quyền xem lịch này.",
+    404: "Không tìm thấy lịch này: không có, hoặc nằm ngoài phạm vi bạn được phân quyền.",
+    405: "Lịch chỉ đọc được (GET), không gửi dữ liệu lên được.",
+    406: "Lịch chỉ có định dạng iCalendar (text/calendar).",
+}
+
+
+def calendar_errors(exc: Exception, context: dict[str, Any]) -> HttpResponse | None:
+    """DRF's status code and headers for `exc`, with a plain-text Vietnamese body."""
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    code = response.status_code
+    text = CALENDAR_ERRORS.get(code, f"Không lấy được lịch (lỗi {code}).")
+    wanted = str(context["request"].query_params.get("format", ""))
+    if code == 404 and wanted and wanted not in {r.format for r in CALENDAR_RENDERERS}:
+        text = f"Không có định dạng «{wanted[:30]}»: lịch chỉ có định dạng ics."
+    plain = HttpResponse(text, status=code, content_type="text/plain; charset=utf-8")
+    for header in ("WWW-Authenticate", "Retry-After", "Allow"):
+        if header in response:
+            plain[header] = response[header]
+    return plain
 
 
 class WritesNeedCourseScope(Scoped):
@@ -252,6 +280,11 @@ class CourseViewSet(
         courses = visible(self.request.user, Course).select_related("programme")
         return seats(courses).prefetch_related("sessions", "audience_units").order_by("-pk")
 
+    def get_exception_handler(self) -> Any:
+        if getattr(self, "action", None) == "calendar_ics":
+            return calendar_errors
+        return super().get_exception_handler()
+
     def _check_scope(self, data: dict[str, Any], *, course: Course | None = None) -> None:
         """The course as saved must stay one the user may change (its organiser's unit, else
         its venue, else its audience); the units named are already among the visible ones."""
@@ -343,6 +376,7 @@ class CourseViewSet(
         url_path="calendar.ics",
         url_name="calendar",
         renderer_classes=CALENDAR_RENDERERS,
+        authentication_classes=CALENDAR_AUTH,
     )
     def calendar_ics(self, request: Request, pk: str) -> HttpResponse:
         course = self.get_object()
@@ -360,6 +394,10 @@ class OrganiserCalendar(APIView):
     """Every session of the courses an organisation runs, as one iCalendar feed."""
 
     renderer_classes = CALENDAR_RENDERERS
+    authentication_classes = CALENDAR_AUTH
+
+    def get_exception_handler(self) -> Any:
+        return calendar_errors
 
     @extend_schema(responses={(200, "text/calendar"): str})
     def get(self, request: Request, organisation_id: int) -> HttpResponse:
@@ -599,7 +637,11 @@ urlpatterns = [
     # Calendar apps expect a file name, not a trailing slash.
     path(
         "courses/<int:pk>/calendar.ics",
-        CourseViewSet.as_view({"get": "calendar_ics"}, renderer_classes=CALENDAR_RENDERERS),
+        CourseViewSet.as_view(
+            {"get": "calendar_ics"},
+            renderer_classes=CALENDAR_RENDERERS,
+            authentication_classes=CALENDAR_AUTH,
+        ),
         name="course-calendar-file",
     ),
     path(

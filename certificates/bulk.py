@@ -100,7 +100,10 @@ def _register_row(index: int, certificate: Certificate) -> list[object]:
 
 def _note(certificate: Certificate) -> str:
     if certificate.status == Certificate.Status.REVOKED:
-        return f"Thu hồi ngày {show(certificate.revoked_on)}: {certificate.revocation_reason}"
+        return (
+            f"Thu hồi ngày {show(certificate.revoked_on)} "
+            f"({certificate.get_revocation_category_display()}): {certificate.revocation_reason}"
+        )
     if certificate.status == Certificate.Status.SUPERSEDED and certificate.superseded_by:
         return f"Cấp lại bằng số {certificate.superseded_by.number}"
     return ""

@@ -169,6 +169,14 @@ class Certificate(models.Model):
         REVOKED = "revoked", "Đã thu hồi"
         SUPERSEDED = "superseded", "Đã được cấp lại"
 
+    class RevocationCategory(models.TextChoices):
+        """Why it was revoked, as the public sees it (the free-text reason is for staff)."""
+
+        ISSUED_BY_MISTAKE = "issued_by_mistake", "Cấp nhầm"
+        WRONG_DETAILS = "wrong_details", "Sai thông tin"
+        RESULT_CORRECTED = "result_corrected", "Điều chỉnh kết quả"
+        OTHER = "other", "Lý do khác"
+
     issuer = models.ForeignKey(
         Issuer, verbose_name="cơ quan cấp", on_delete=models.PROTECT, related_name="certificates"
     )
@@ -224,6 +232,9 @@ class Certificate(models.Model):
         "trạng thái", max_length=10, choices=Status.choices, default=Status.VALID
     )
     revoked_on = models.DateField("ngày thu hồi", null=True, blank=True)
+    revocation_category = models.CharField(
+        "loại lý do thu hồi", max_length=20, choices=RevocationCategory.choices, blank=True
+    )
     revocation_reason = models.TextField("lý do thu hồi", blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -277,6 +288,10 @@ class Certificate(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="revoked") | ~Q(revocation_reason=""),
                 name="certificate_revocation_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="revoked") | ~Q(revocation_category=""),
+                name="certificate_revocation_has_category",
             ),
         ]
         indexes = [models.Index(fields=["number"], name="certificate_number")]

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
+from access.scopes import may_see
 from certificates.models import Certificate, Issuer, NumberCounter, Verification
 from certificates.pdf import render_certificate
 from config.dates import show
@@ -26,6 +27,9 @@ VERIFY_RATE = 30
 # (366 tries) and numbers are sequential: at most this many failed tries per number an hour.
 LOOKUP_FAILURES_PER_NUMBER = 5
 LOOKUP_FAILURE_WINDOW = 3600
+UNKNOWN_CATEGORY = "Loại lý do thu hồi phải là một trong: " + ", ".join(
+    f"{code} ({label})" for code, label in Certificate.RevocationCategory.choices
+)
 
 
 class CertificateError(Exception):
@@ -100,20 +104,38 @@ def issuer_for_course(course: Course) -> Issuer | None:
     return found or Issuer.objects.filter(is_default=True).first()
 
 
-def revoke_certificate(*, certificate: Certificate, reason: str, by: Any) -> Certificate:
-    """Revoke (thu hồi) a valid certificate, keeping it and saying why."""
+def revoke_certificate(
+    *,
+    certificate: Certificate,
+    reason: str,
+    by: Any,
+    category: str = Certificate.RevocationCategory.OTHER,
+) -> Certificate:
+    """Revoke (thu hồi) a valid certificate, keeping it and saying why: a category the public
+    sees (`Certificate.RevocationCategory`) and a free-text reason for staff."""
     reason = without_nul(reason).strip()
     if not reason:
         raise CertificateError("Phải nêu lý do thu hồi.")
+    if category not in Certificate.RevocationCategory.values:
+        raise CertificateError(UNKNOWN_CATEGORY)
     with transaction.atomic():
         locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if locked.status != Certificate.Status.VALID:
             raise CertificateError(f"Giấy chứng nhận {locked.number} không còn hiệu lực.")
         locked.status = Certificate.Status.REVOKED
         locked.revoked_on = timezone.localdate()
+        locked.revocation_category = category
         locked.revocation_reason = reason
         locked.revoked_by = by if getattr(by, "pk", None) else None
-        locked.save(update_fields=["status", "revoked_on", "revocation_reason", "revoked_by"])
+        locked.save(
+            update_fields=[
+                "status",
+                "revoked_on",
+                "revocation_category",
+                "revocation_reason",
+                "revoked_by",
+            ]
+        )
     return locked
 
 
@@ -300,6 +322,20 @@ def reserve_number_try(number: str) -> str | None:
 def release_number_try(slot: str) -> None:
     """A successful look-up does not count against its number."""
     cache.delete(slot)
+def sees_reason_text(user: Any, certificate: Certificate) -> bool:
+    """The free-text revocation reason is for staff: a signed-in user who may see the
+    certificate (its holder's units, its course's organiser, the holder's own account)."""
+    return bool(user.is_authenticated) and may_see(user, certificate)
+
+
+def public_reason(certificate: Certificate, user: Any) -> str | None:
+    """What the verification page and API say about why a certificate was revoked: the free
+    text for staff, the category's label for everyone else; None when it is not revoked."""
+    if certificate.status != Certificate.Status.REVOKED:
+        return None
+    if sees_reason_text(user, certificate):
+        return certificate.revocation_reason
+    return certificate.get_revocation_category_display()
 
 
 def without_nul(text: object) -> str:

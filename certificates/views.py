@@ -106,6 +106,7 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "certificates/detail.html",
         {
             "c": certificate,
+            "categories": Certificate.RevocationCategory.choices,
             "can_manage": may_change(request.user, certificate),
         },
     )
@@ -152,9 +153,16 @@ def certificate_issue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = _writable(request, pk)
+    category = request.POST.get("reason_category", "")
+    if category not in Certificate.RevocationCategory.values:
+        messages.error(request, "Phải chọn loại lý do thu hồi (người tra cứu sẽ thấy loại này).")
+        return redirect("certificates:detail", pk=pk)
     try:
         services.revoke_certificate(
-            certificate=certificate, reason=request.POST.get("reason", ""), by=request.user
+            certificate=certificate,
+            reason=request.POST.get("reason", ""),
+            category=category,
+            by=request.user,
         )
         messages.success(request, f"Đã thu hồi giấy chứng nhận số {certificate.number}.")
     except CertificateError as error:
@@ -281,7 +289,20 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     if certificate is None:
         error = f"Không tìm thấy giấy chứng nhận có mã xác minh «{code}». Vui lòng kiểm tra lại mã."
         return render(request, "certificates/verify.html", {"error": error}, status=404)
-    return render(request, "certificates/verify.html", {"c": certificate})
+    return _verdict(request, certificate)
+
+
+def _verdict(request: HttpRequest, certificate: Certificate) -> HttpResponse:
+    """The public answer: what the certificate states and its status; why it was revoked as a
+    category, and the free-text reason only for staff who may see the certificate."""
+    context = {
+        "c": certificate,
+        "reason_text": certificate.revocation_reason
+        if certificate.status == Certificate.Status.REVOKED
+        and services.sees_reason_text(request.user, certificate)
+        else "",
+    }
+    return render(request, "certificates/verify.html", context)
 
 
 def lookup(request: HttpRequest) -> HttpResponse:
@@ -313,4 +334,4 @@ def lookup(request: HttpRequest) -> HttpResponse:
         context["error"] = "Không tìm thấy giấy chứng nhận có số và ngày sinh này."
         return render(request, "certificates/lookup.html", context, status=404)
     services.release_number_try(slot)
-    return render(request, "certificates/verify.html", {"c": certificate})
+    return _verdict(request, certificate)

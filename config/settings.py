@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "certificates",
     "coverage",
     "api",
+    "backup",
 ]
 
 MIDDLEWARE = [
@@ -230,9 +231,30 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Secret feed addresses (/lich/feed/<token>.ics) are logged without their token: by our
+# handler, by Django's request log (404s) and by runserver's access log.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"hide_feed_tokens": {"()": "config.logs.HideFeedTokens"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["hide_feed_tokens"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["hide_feed_tokens"],
+        },
+    },
+    "loggers": {
+        "django.request": {"filters": ["hide_feed_tokens"]},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }

@@ -1,17 +1,26 @@
-"""A small iCalendar (RFC 5545) writer for course sessions: VCALENDAR of VEVENTs, times in
-UTC, text escaped, lines folded at 75 octets, CRLF line ends."""
+"""iCalendar (RFC 5545) feeds of course sessions, written with the `icalendar` library: one
+VEVENT per session, times in Asia/Ho_Chi_Minh with its VTIMEZONE, a UID stable per session."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import date, datetime
 
+import icalendar
 from django.conf import settings
 from django.utils import timezone
 
+from training.calendar import TZ
 from training.models import Session
 
 PRODID = "-//Taphuan//Tap huan dan van//VI"
-LIMIT = 75
+TZ_FROM, TZ_TO = date(1976, 1, 1), date(2038, 1, 1)
+HEADER = {
+    "version": "2.0",
+    "prodid": PRODID,
+    "calscale": "GREGORIAN",
+    "method": "PUBLISH",
+    "x-wr-timezone": "Asia/Ho_Chi_Minh",
+}
 
 
 @dataclass
@@ -24,67 +33,36 @@ class Event:
     description: str = ""
 
 
-def escape(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
+def _vevent(event: Event, stamp: datetime) -> icalendar.Event:
+    vevent = icalendar.Event.new(
+        uid=event.uid,
+        stamp=stamp,
+        start=event.starts_at.astimezone(TZ),
+        end=event.ends_at.astimezone(TZ),
+        summary=event.summary,
     )
-
-
-def fold(line: str) -> str:
-    """Split a content line into chunks of at most 75 octets, never inside a UTF-8 character;
-    continuation lines start with one space (which counts towards their 75)."""
-    chunks: list[str] = []
-    current, size, limit = "", 0, LIMIT
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            chunks.append(current)
-            current, size, limit = "", 0, LIMIT - 1
-        current += char
-        size += width
-    chunks.append(current)
-    return "\r\n ".join(chunks)
-
-
-def utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _event_lines(event: Event, stamp: str) -> list[str]:
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:{event.uid}",
-        f"DTSTAMP:{stamp}",
-        f"DTSTART:{utc(event.starts_at)}",
-        f"DTEND:{utc(event.ends_at)}",
-        f"SUMMARY:{escape(event.summary)}",
-    ]
     if event.location:
-        lines.append(f"LOCATION:{escape(event.location)}")
+        vevent.add("location", event.location)
     if event.description:
-        lines.append(f"DESCRIPTION:{escape(event.description)}")
-    return [*lines, "END:VEVENT"]
+        vevent.add("description", event.description)
+    return vevent
 
 
 def render(events: Iterable[Event], *, name: str) -> str:
-    stamp = utc(timezone.now())
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape(name)}",
-        "X-WR-TIMEZONE:Asia/Ho_Chi_Minh",
-    ]
+    """A VCALENDAR of `events` (CRLF line ends, lines folded at 75 octets by the library)."""
+    stamp = timezone.now()
+    feed = icalendar.Calendar()
+    for key, value in HEADER.items():
+        feed.add(key, value)
+    feed.add("x-wr-calname", name)
+    days: list[date] = []
     for event in events:
-        lines += _event_lines(event, stamp)
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+        feed.add_component(_vevent(event, stamp))
+        days.append(event.starts_at.astimezone(TZ).date())
+    if days:
+        # The VTIMEZONE covers the feed's dates: +07:00 alone from 1976 (a change in 1975).
+        feed.add_missing_timezones(min(*days, TZ_FROM), max(*days, TZ_TO))
+    return feed.to_ical().decode()
 
 
 def _host() -> str:

@@ -1,6 +1,7 @@
 """Training: programmes and targets (the catalogue), courses with sessions, invitations,
 attendance, and the training records coverage counts."""
 
+import secrets
 from datetime import date
 from decimal import Decimal
 
@@ -481,3 +482,43 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.enrollment}"
+
+
+def new_feed_token() -> str:
+    """An unguessable feed token (32 random bytes, URL-safe)."""
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A secret calendar address (đường dẫn lịch riêng) that a phone or Outlook subscribes to
+    without a login: the sessions of every course its user may see. One active per user;
+    renewing revokes the old one, and a revoked address answers 404."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người dùng",
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+    )
+    token = models.CharField("mã bí mật", max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "đường dẫn lịch riêng"
+        verbose_name_plural = "đường dẫn lịch riêng"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(revoked_at__isnull=True),
+                name="calendar_feed_one_active_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Never the token: it is the password of the feed.
+        return f"Lịch riêng của {self.user} ({self.created_at:%d/%m/%Y})"
+
+    @property
+    def path(self) -> str:
+        return f"/lich/feed/{self.token}.ics"

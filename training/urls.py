@@ -1,6 +1,6 @@
 from django.urls import path
 
-from training import views
+from training import feed_views, views
 
 app_name = "training"
 urlpatterns = [
@@ -21,5 +21,8 @@ urlpatterns = [
     path("lop/<int:pk>/ket-qua/", views.results, name="results"),
     path("lop/<int:pk>/ket-qua/<int:enrollment_pk>/dieu-chinh/", views.override, name="override"),
     path("lich/", views.month_calendar, name="calendar"),
+    path("lich/feed/<str:token>.ics", feed_views.feed, name="calendar_feed"),
+    path("lich/feed/tao-moi/", feed_views.feed_renew, name="calendar_feed_renew"),
+    path("lich/feed/thu-hoi/", feed_views.feed_revoke, name="calendar_feed_revoke"),
     path("ket-qua-tap-huan/nhap/", views.records_import, name="records_import"),
 ]

@@ -8,6 +8,7 @@ from decimal import Decimal
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,7 +24,7 @@ from access.policy import OUT_OF_SCOPE, Cap, holds, refusal
 from access.scopes import course_ownership_problem, may_change, visible
 from people.models import Person
 from people.text import fold
-from training import calendar, services
+from training import calendar, feeds, services
 from training.forms import CourseForm, OverrideForm, RecordsUploadForm, RecurrenceForm, SessionForm
 from training.models import Attendance, Course, Enrollment, Programme, Session
 
@@ -137,8 +138,18 @@ def month_calendar(request: HttpRequest) -> HttpResponse:
         "previous": (first - timedelta(days=1)).strftime("%Y-%m"),
         "next": (first + timedelta(days=32)).strftime("%Y-%m"),
         "today": timezone.localdate(),
+        **_feed_context(request),
     }
     return render(request, "training/calendar.html", context)
+
+
+def _feed_context(request: HttpRequest) -> dict[str, object]:
+    """The user's secret feed address, as https:// to copy and webcal:// to open."""
+    feed = feeds.active_feed(request.user)
+    if feed is None:
+        return {"feed": None}
+    url = f"{settings.SITE_URL}{feed.path}"
+    return {"feed": feed, "feed_url": url, "feed_webcal": "webcal://" + url.split("://", 1)[-1]}
 
 
 # --- course form -------------------------------------------------------------------------

@@ -115,7 +115,10 @@ def test_it_lets_a_commune_organiser_revoke_only_in_its_commune(client, tree, pr
         "Thu hồi giấy chứng nhận"
         not in client.get(f"/giay-chung-nhan/{theirs.pk}/").content.decode()
     )
-    client.post(f"/giay-chung-nhan/{mine.pk}/thu-hoi/", {"reason": "Sai tên"})
+    client.post(
+        f"/giay-chung-nhan/{mine.pk}/thu-hoi/",
+        {"reason": "Sai tên", "reason_category": "wrong_details"},
+    )
     mine.refresh_from_db()
     assert mine.status == "revoked"
 
@@ -193,7 +196,10 @@ def test_it_refuses_reissuing_with_the_provincial_numbering_to_a_commune_organis
     certificate.refresh_from_db()
     assert certificate.status == "valid" and Certificate.objects.count() == 2
     # Revoking spends no number: allowed for a certificate of the commune.
-    client.post(f"/giay-chung-nhan/{certificate.pk}/thu-hoi/", {"reason": "Sai tên"})
+    client.post(
+        f"/giay-chung-nhan/{certificate.pk}/thu-hoi/",
+        {"reason": "Sai tên", "reason_category": "wrong_details"},
+    )
     certificate.refresh_from_db()
     assert certificate.status == "revoked"
 

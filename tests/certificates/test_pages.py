@@ -97,10 +97,16 @@ def test_it_issues_by_hand_revokes_and_reissues_from_the_pages(
     client.force_login(organiser)
     record = TrainingRecord.objects.filter(course=closed.course).first()
     certificate = Certificate.objects.get(training_record=record)
-    response = client.post(f"/giay-chung-nhan/{certificate.pk}/thu-hoi/", {"reason": ""})
+    response = client.post(
+        f"/giay-chung-nhan/{certificate.pk}/thu-hoi/",
+        {"reason": "", "reason_category": "wrong_details"},
+    )
     certificate.refresh_from_db()
     assert certificate.status == "valid"
-    client.post(f"/giay-chung-nhan/{certificate.pk}/thu-hoi/", {"reason": "Sai thông tin"})
+    client.post(
+        f"/giay-chung-nhan/{certificate.pk}/thu-hoi/",
+        {"reason": "Sai thông tin", "reason_category": "wrong_details"},
+    )
     certificate.refresh_from_db()
     assert certificate.status == "revoked"
     listing = client.get("/giay-chung-nhan/").content.decode()
@@ -133,7 +139,9 @@ def test_it_shows_trainees_their_own_certificates_only(client, closed):
 
 def test_it_issues_a_course_from_the_command(tree, party_issuer):
     closed = close_a_course(n=2, unit=tree.nghia_thuan)
-    Certificate.objects.filter(course=closed.course).update(status="revoked", revocation_reason="x")
+    Certificate.objects.filter(course=closed.course).update(
+        status="revoked", revocation_category="other", revocation_reason="x"
+    )
     out = io.StringIO()
     call_command("issue_certificates", "--course", str(closed.course.pk), stdout=out)
     assert "Đã cấp 0 giấy chứng nhận" in out.getvalue()  # those enrolments already have one

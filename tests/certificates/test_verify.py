@@ -1,10 +1,18 @@
+import base64
 from datetime import date
 
 import pytest
 
 from certificates.models import Certificate, Verification
-from certificates.services import VERIFY_RATE, reissue_certificate, revoke_certificate
+from certificates.services import (
+    VERIFY_RATE,
+    CertificateError,
+    reissue_certificate,
+    revoke_certificate,
+)
+from people.models import Grant
 from tests.certificates.conftest import close_a_course
+from tests.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +27,7 @@ KEYS = {
     "issued_on",
     "revoked_on",
     "revocation_reason",
+    "revocation_category",
     "superseded_by",
 }
 
@@ -39,15 +48,23 @@ def test_it_answers_the_api_with_exactly_the_public_keys(client, certificate):
     assert body["issuer"] == "Ban Tuyên giáo và Dân vận Tỉnh ủy Tuyên Quang"
     assert body["issued_on"] == certificate.issued_on.isoformat()
     assert body["revoked_on"] is None and body["superseded_by"] is None
+    assert body["revocation_reason"] is None and body["revocation_category"] is None
 
 
-def test_it_shows_revocation_with_date_and_reason(client, certificate, admin_user):
-    revoke_certificate(certificate=certificate, reason="Khai man hồ sơ", by=admin_user)
+def test_it_shows_the_public_the_revocation_date_and_category_only(client, certificate, admin_user):
+    revoke_certificate(
+        certificate=certificate,
+        reason="Khai man hồ sơ",
+        category=Certificate.RevocationCategory.WRONG_DETAILS,
+        by=admin_user,
+    )
     body = client.get(f"/api/v1/verify/{certificate.code}/").json()
-    assert body["status"] == "revoked" and body["revocation_reason"] == "Khai man hồ sơ"
-    assert body["revoked_on"] == date.today().isoformat()
+    assert body["status"] == "revoked" and body["revoked_on"] == date.today().isoformat()
+    assert body["revocation_category"] == "wrong_details"
+    assert body["revocation_reason"] == "Sai thông tin"
     page = client.get(f"/xac-minh/{certificate.code}/").content.decode()
-    assert "đã bị thu hồi" in page and "Khai man hồ sơ" in page
+    assert "đã bị thu hồi" in page and "Sai thông tin" in page
+    assert "Khai man" not in page and "Khai man" not in str(body)
 
 
 def test_it_points_a_superseded_certificate_to_the_new_one(client, certificate):
@@ -101,3 +118,143 @@ def test_it_looks_up_by_number_and_birth_date(client, certificate):
     assert wrong.status_code == 404 and "Không tìm thấy" in wrong.content.decode()
     form = client.get("/xac-minh/tra-cuu/")
     assert form.status_code == 200 and 'name="birth_date"' in form.content.decode()
+
+
+# --- The free-text reason is for staff; nothing personal beyond the certificate -----------
+
+
+@pytest.fixture
+def revoked(tree, party_issuer) -> Certificate:  # type: ignore[no-untyped-def]
+    """A certificate of a person registered in Xã Nghĩa Thuận, revoked with a private note."""
+    close_a_course(n=1, unit=tree.nghia_thuan)
+    certificate = Certificate.objects.get()
+    return revoke_certificate(
+        certificate=certificate,
+        reason="Học viên nhờ người khác học thay",
+        category=Certificate.RevocationCategory.RESULT_CORRECTED,
+        by=None,
+    )
+
+
+def _user(unit, role=Grant.Role.ORGANISER):  # type: ignore[no-untyped-def]
+    user = UserFactory()
+    grant(user, unit, role)
+    return user
+
+
+def _answers(client, certificate) -> tuple[dict, str]:  # type: ignore[no-untyped-def]
+    body = client.get(f"/api/v1/verify/{certificate.code}/").json()
+    page = client.get(f"/xac-minh/{certificate.code}/").content.decode()
+    return body, page
+
+
+def test_it_shows_staff_who_see_the_certificate_the_free_text_reason(client, tree, revoked):
+    client.force_login(_user(tree.nghia_thuan, Grant.Role.COMMISSION))
+    body, page = _answers(client, revoked)
+    assert body["revocation_reason"] == "Học viên nhờ người khác học thay"
+    assert body["revocation_category"] == "result_corrected"
+    assert "Điều chỉnh kết quả" in page and "Học viên nhờ người khác học thay" in page
+
+
+def test_it_shows_staff_of_other_units_only_the_category(client, tree, revoked):
+    client.force_login(_user(tree.can_ty_new))
+    body, page = _answers(client, revoked)
+    assert body["revocation_reason"] == "Điều chỉnh kết quả"
+    assert "Điều chỉnh kết quả" in page and "nhờ người khác" not in page
+
+
+def test_it_gives_the_free_text_to_staff_signed_in_with_basic_auth(client, tree, revoked):
+    user = _user(tree.tuyen_quang)
+    token = base64.b64encode(f"{user.username}:matkhau123".encode()).decode()
+    body = client.get(f"/api/v1/verify/{revoked.code}/", HTTP_AUTHORIZATION=f"Basic {token}").json()
+    assert body["revocation_reason"] == "Học viên nhờ người khác học thay"
+    assert client.get(f"/api/v1/verify/{revoked.code}/").json()["revocation_reason"] == (
+        "Điều chỉnh kết quả"
+    )
+
+
+def test_it_leaks_nothing_personal_on_the_public_page_and_api(client, tree, revoked):
+    person = revoked.person
+    person.citizen_id = "008080012345"
+    person.phone = "0912345678"
+    person.email = "an@example.vn"
+    person.ethnicity = "Mông"
+    person.birth_date = date(1980, 3, 17)
+    person.save()
+    Certificate.objects.filter(pk=revoked.pk).update(
+        holder_birth_date=date(1980, 3, 17),
+        unit_name="Chi bộ thôn Nà Mạ",
+        role_label="Bí thư chi bộ",
+    )
+    body, page = _answers(client, revoked)
+    assert set(body) == KEYS and body["birth_year"] == 1980
+    for secret in (
+        "008080012345",
+        "0912345678",
+        "an@example.vn",
+        "Mông",
+        "17/03/1980",
+        "1980-03-17",
+        "Nghĩa Thuận",  # the holder's registered unit: not on the certificate
+        "nhờ người khác",
+    ):
+        assert secret not in page, secret
+        assert secret not in str(body), secret
+    assert revoked.holder_name in page and "1980" in page
+
+
+def test_it_revokes_through_the_api_with_a_category_or_as_other_for_old_callers(
+    client, tree, party_issuer
+):
+    close_a_course(n=3, unit=tree.nghia_thuan)
+    first, second, third = Certificate.objects.order_by("serial")
+    client.force_login(_user(tree.tuyen_quang))
+    url = "/api/v1/certificates/{}/revoke/"
+    old = client.post(url.format(first.pk), {"reason": "Sai"}, content_type="application/json")
+    assert old.status_code == 200 and old.json()["revocation_category"] == "other"
+    new = client.post(
+        url.format(second.pk),
+        {"reason": "Nhầm người", "reason_category": "issued_by_mistake"},
+        content_type="application/json",
+    )
+    assert new.status_code == 200 and new.json()["revocation_category"] == "issued_by_mistake"
+    bad = client.post(
+        url.format(third.pk),
+        {"reason": "x", "reason_category": "bogus"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "Loại lý do thu hồi" in str(bad.json())
+    no_reason = client.post(
+        url.format(third.pk), {"reason_category": "other"}, content_type="application/json"
+    )
+    assert no_reason.status_code == 400
+    assert [c.revocation_category for c in Certificate.objects.order_by("serial")] == [
+        "other",
+        "issued_by_mistake",
+        "",
+    ]
+
+
+def test_it_requires_a_category_on_the_revoke_form(client, tree, party_issuer):
+    close_a_course(n=1, unit=tree.nghia_thuan)
+    certificate = Certificate.objects.get()
+    client.force_login(_user(tree.tuyen_quang))
+    form = client.get(f"/giay-chung-nhan/{certificate.pk}/").content.decode()
+    assert 'name="reason_category"' in form and "Điều chỉnh kết quả" in form
+    url = f"/giay-chung-nhan/{certificate.pk}/thu-hoi/"
+    refused = client.post(url, {"reason": "Sai ngày sinh"}, follow=True)
+    assert "Phải chọn loại lý do thu hồi" in refused.content.decode()
+    certificate.refresh_from_db()
+    assert certificate.status == "valid"
+    client.post(url, {"reason": "Sai ngày sinh", "reason_category": "wrong_details"})
+    certificate.refresh_from_db()
+    assert (certificate.status, certificate.revocation_category) == ("revoked", "wrong_details")
+    detail = client.get(f"/giay-chung-nhan/{certificate.pk}/").content.decode()
+    assert "Sai thông tin" in detail and "Sai ngày sinh" in detail
+
+
+def test_it_refuses_revoking_with_an_unknown_category_in_the_service(revoked, party_issuer):
+    close_a_course(n=1)
+    valid = Certificate.objects.get(status="valid")
+    with pytest.raises(CertificateError, match="Loại lý do thu hồi"):
+        revoke_certificate(certificate=valid, reason="x", category="bogus", by=None)
