@@ -69,6 +69,27 @@ POLICY: dict[str, frozenset[Cap]] = {
 }
 
 ROLE_LABELS = {**dict(Grant.Role.choices), TRAINEE: "Học viên"}
+# What each capability allows, for the README's role table and the admin.
+CAP_LABELS: dict[Cap, str] = {
+    Cap.REGISTRY_READ: "read the registry (units, organisations, people, positions)",
+    Cap.REGISTRY_WRITE: "change the registry, import rosters",
+    Cap.TRAINING_READ: "read courses, sessions, invitations, attendance, records",
+    Cap.TRAINING_WRITE: "run courses: sessions, invitations, attendance, results, planning",
+    Cap.CERTIFICATES_READ: "read certificates",
+    Cap.CERTIFICATES_WRITE: "issue, revoke, reissue certificates (issuers of their units)",
+    Cap.CERTIFICATES_REGISTER: "download the issue register",
+    Cap.COVERAGE_READ: "read coverage, gaps, frozen reports, indicators",
+    Cap.COVERAGE_FREEZE: "freeze a report as sent",
+    Cap.INDICATORS_WRITE: "enter the resolution's other indicators",
+    Cap.IDS_READ: "read citizen IDs in full",
+    Cap.ETHNICITY_READ: "read ethnicity",
+    Cap.CATALOGUE_WRITE: "change the catalogues (roles, programmes, targets, issuers, layouts)",
+    Cap.GRANTS_WRITE: "grant roles on their units, create accounts",
+    Cap.AUDIT_READ: "read the history of what they may see",
+    Cap.PEOPLE_EXPORT: "export a person's data (access request)",
+    Cap.PEOPLE_ERASE: "erase a person on request",
+    Cap.SELF_READ: "read their own courses, records and certificates",
+}
 
 # Capabilities that are not held "on a unit" but on the whole catalogue or the whole system.
 GLOBAL = {Cap.CATALOGUE_WRITE}
@@ -273,6 +294,13 @@ def can_see_unit(user: User, unit: Unit | int) -> bool:
     return can(user, Cap.REGISTRY_READ, unit)
 
 
-def role_table() -> list[tuple[str, str, list[str]]]:
-    """(role, label, capabilities) rows, for the README and the admin."""
-    return [(role, ROLE_LABELS[role], sorted(caps)) for role, caps in POLICY.items()]
+def role_table() -> str:
+    """The policy as a Markdown table (README «Security and personal data»): a row per
+    capability, a column per role. Generated, never written by hand."""
+    roles = list(POLICY)
+    head = "| capability | " + " | ".join(f"{r} ({ROLE_LABELS[r]})" for r in roles) + " |"
+    rows = [head, "|---|" + "---|" * len(roles)]
+    for cap in Cap:
+        marks = " | ".join("✓" if cap in POLICY[r] else "" for r in roles)
+        rows.append(f"| `{cap}`: {CAP_LABELS[cap]} | {marks} |")
+    return "\n".join(rows)

@@ -6,7 +6,7 @@ from django.http import FileResponse
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status, viewsets
-from rest_framework.authentication import BasicAuthentication, SessionAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
 from rest_framework.request import Request
@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from access.drf import ScopedModelSerializer
 from access.policy import Cap, holds
 from access.scopes import may_change, visible, writable
+from api.authentication import HttpsBasicAuthentication
 from certificates import bulk, services
 from certificates.models import Certificate, Issuer
 from certificates.services import CertificateError
@@ -214,7 +215,7 @@ class VerifyView(APIView):
     staff who may see the certificate also get the free-text revocation reason."""
 
     permission_classes = [permissions.AllowAny]
-    authentication_classes = [SessionAuthentication, BasicAuthentication]
+    authentication_classes = [SessionAuthentication, HttpsBasicAuthentication]
 
     @extend_schema(responses={200: dict, 404: dict, 429: dict})
     def get(self, request: Request, code: str) -> Response:

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, routers, serializers, status, viewsets
-from rest_framework.authentication import BasicAuthentication, SessionAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -31,6 +31,7 @@ from access.scopes import (
     visible,
     writable,
 )
+from api.authentication import HttpsBasicAuthentication
 from api.errors import Refused, refusing
 from people.models import Organisation, Unit
 from training import ics, services
@@ -76,7 +77,7 @@ class ICalendarRenderer(BaseRenderer):
 
 CALENDAR_RENDERERS = [ICalendarRenderer, JSONRenderer]
 # Calendar apps send their credentials only after a Basic challenge (401): Basic comes first.
-CALENDAR_AUTH = [BasicAuthentication, SessionAuthentication]
+CALENDAR_AUTH = [HttpsBasicAuthentication, SessionAuthentication]
 # Calendar apps show an error's body as it is: a Vietnamese sentence, never JSON or a repr.
 CALENDAR_ERRORS = {
     401: "Cần đăng nhập (tên đăng nhập và mật khẩu Taphuan) để xem lịch này.",

@@ -190,6 +190,7 @@ SPECTACULAR_SETTINGS = {
         "EnrollmentStatusEnum": "training.models.Enrollment.Status",
         "AttendanceStatusEnum": "training.models.Attendance.Status",
         "CertificateStatusEnum": "certificates.models.Certificate.Status",
+        "RevocationCategoryEnum": "certificates.models.Certificate.RevocationCategory",
     },
 }
 

@@ -113,3 +113,13 @@ def test_grant_access_refuses_bad_input_in_vietnamese(tree, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("grant_access", "ai_do", *args)
     assert not Grant.objects.filter(user__username="ai_do").exists()
+
+
+def test_the_readme_shows_the_role_table_of_the_policy():
+    from pathlib import Path
+
+    from access.policy import role_table
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    block = readme.split("<!-- roles:start -->\n")[1].split("\n<!-- roles:end -->")[0]
+    assert block == role_table()
