@@ -1,0 +1,648 @@
+"""Spreadsheets in and out: the one reader of every upload, and the one guard of every export.
+
+Every import (roster, training records, invitations, attendance, indicators; from a page, the
+API or a command) reads its file with `read_table`, which refuses, before anything is expanded:
+a file over the size limit; a file whose content is not what its name says (an .xlsx must be a
+zip holding xl/workbook.xml, an old .xls is refused with "save it as .xlsx"); a zip bomb (the
+declared sizes and compression ratios of the zip's members, read from its central directory).
+It then streams the first sheet row by row with bounded memory (our own small reader of the
+sheet XML, not openpyxl's, whose read-only mode pads rows to the width the file claims and
+loads the whole style sheet), stops at the row and column limits, decodes CSV as UTF-8 (with or
+without BOM), Windows-1258 or Windows-1252, and checks every cell (length, NUL and control
+characters). A bad cell is reported as Excel shows it: «Dòng 7, cột «Họ và tên»: …».
+
+Every export writes text through `neutralise` (CSV) or `xlsx_value` + `save_workbook` (.xlsx),
+so a name typed as `=HYPERLINK(...)` comes back as that text, never as a live formula.
+"""
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from defusedxml.ElementTree import iterparse
+from django.conf import settings
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any password-protected Office file
+BINARY_MAGIC = (b"PK\x03\x04", b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b")
+BINARY_MAGIC += (b"Rar!", b"7z\xbc\xaf", b"\x7fELF", b"MZ", OLE2)
+WORKBOOK = "xl/workbook.xml"
+# A member smaller than this is never a bomb, whatever its ratio (tiny XML compresses well).
+RATIO_FLOOR = 1024 * 1024
+MAX_MEMBERS = 10_000
+MAX_SHARED_STRINGS = 2_000_000
+MAX_STYLES = 100_000
+MAX_CELL_PROBLEMS = 100
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")  # OOXML's escape of characters XML cannot hold
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLS_MESSAGE = (
+    "Tệp này là định dạng Excel cũ (.xls) hoặc có đặt mật khẩu; hãy mở trong Excel, bỏ mật "
+    "khẩu nếu có, rồi lưu lại dưới dạng .xlsx (Excel Workbook)"
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of a file: the row as Excel shows it, the column header, the reason."""
+
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return f"Dòng {self.row}, cột «{self.column}»: {self.reason}"
+        return f"Dòng {self.row}: {self.reason}"
+
+
+class SpreadsheetError(Exception):
+    """The file is refused: `problems` lists why (bad cells, or one line for the whole file)."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None, row: int = 0):
+        super().__init__(message)
+        self.problems = problems or [Problem(row or 1, "", message)]
+        self._whole_file = problems is None and not row
+
+    def lines(self) -> list[str]:
+        """One line per problem: «Dòng 7, cột «Họ và tên»: …», or the refusal of the file."""
+        return [str(self)] if self._whole_file else [str(p) for p in self.problems]
+
+
+@dataclass(frozen=True)
+class Limits:
+    size: int
+    uncompressed: int
+    ratio: int
+    rows: int
+    columns: int
+    cell_chars: int
+
+    @classmethod
+    def from_settings(cls) -> "Limits":
+        return cls(
+            size=settings.UPLOAD_MAX_BYTES,
+            uncompressed=settings.UPLOAD_MAX_UNCOMPRESSED_BYTES,
+            ratio=settings.UPLOAD_MAX_COMPRESSION_RATIO,
+            rows=settings.UPLOAD_MAX_ROWS,
+            columns=settings.UPLOAD_MAX_COLUMNS,
+            cell_chars=settings.UPLOAD_MAX_CELL_CHARS,
+        )
+
+
+def megabytes(size: int) -> str:
+    """'10 MB', '60,2 MB' (Vietnamese decimal comma)."""
+    value = size / (1024 * 1024)
+    text = f"{value:.0f}" if value.is_integer() else f"{value:.1f}".replace(".", ",")
+    return f"{text} MB"
+
+
+def thousands(number: int) -> str:
+    """'100.000' (Vietnamese thousands separator)."""
+    return f"{number:,}".replace(",", ".")
+
+
+# ---------------------------------------------------------------- reading an upload
+
+
+def read_upload(source: Any, limits: Limits | None = None) -> bytes:
+    """The bytes of an upload (bytes, a path, a Django UploadedFile or any binary file), refused
+    when over the size limit, checked before reading when the size is known."""
+    limits = limits or Limits.from_settings()
+    if isinstance(source, bytes | bytearray):
+        return _within_size(bytes(source), limits)
+    if isinstance(source, str | Path):
+        path = Path(source)
+        _check_size(path.stat().st_size, limits)
+        return path.read_bytes()
+    size = getattr(source, "size", None)
+    if size is not None:
+        _check_size(size, limits)
+    if hasattr(source, "seek"):
+        source.seek(0)
+    return _within_size(source.read(limits.size + 1), limits)
+
+
+def _within_size(content: bytes, limits: Limits) -> bytes:
+    _check_size(len(content), limits)
+    return content
+
+
+def _check_size(size: int, limits: Limits) -> None:
+    if size > limits.size:
+        raise SpreadsheetError(
+            f"Tệp lớn quá giới hạn {megabytes(limits.size)}"
+            f"{f' (tệp này {megabytes(size)})' if size > limits.size + 1 else ''}; "
+            "hãy chia thành nhiều tệp nhỏ hơn"
+        )
+
+
+def read_table(
+    source: Any, filename: str = "", *, kinds: tuple[str, ...] = ("xlsx", "csv")
+) -> "Table":
+    """The first sheet of an upload, row by row, after every check that needs no reading of
+    the rows (size, real type, zip bomb). Raises SpreadsheetError."""
+    limits = Limits.from_settings()
+    content = read_upload(source, limits)
+    filename = filename or getattr(source, "name", "") or ""
+    kind = file_kind(content, filename, kinds)
+    if kind == "csv":
+        return Table(_csv_rows(content, limits), limits)
+    archive = open_workbook_zip(content, limits)
+    return Table(_xlsx_rows(archive, limits), limits)
+
+
+def file_kind(content: bytes, filename: str, kinds: tuple[str, ...]) -> str:
+    """'xlsx' or 'csv', from the name and the content, which must agree."""
+    suffix = Path(filename).suffix.lower()
+    shown = f"«{Path(filename).name}»" if filename else "đã tải lên"
+    if suffix == ".xls" or content.startswith(OLE2):
+        raise SpreadsheetError(XLS_MESSAGE)
+    is_zip = content.startswith(b"PK\x03\x04")
+    if suffix in XLSX_SUFFIXES or (not suffix and is_zip):
+        kind = "xlsx"
+    elif suffix == ".csv" or not suffix:
+        kind = "csv"
+    else:
+        raise SpreadsheetError(f"Chỉ nhận tệp {_kinds_text(kinds)}; tệp {shown} có đuôi {suffix}")
+    if kind not in kinds:
+        raise SpreadsheetError(f"Chỉ nhận tệp {_kinds_text(kinds)}")
+    if kind == "xlsx" and not is_zip:
+        raise SpreadsheetError(
+            f"Tệp {shown} không phải là bảng tính Excel .xlsx thật (có thể là tệp khác bị đổi "
+            "đuôi); hãy mở bằng Excel và lưu lại dưới dạng .xlsx"
+        )
+    if kind == "csv" and _looks_binary(content):
+        what = "bảng tính Excel .xlsx" if is_zip else "tệp nhị phân (ảnh, PDF, chương trình…)"
+        raise SpreadsheetError(
+            f"Tệp {shown} không phải là văn bản CSV: nội dung là {what}; "
+            "hãy lưu lại từ Excel dưới dạng CSV UTF-8 hoặc tải lên tệp .xlsx"
+        )
+    return kind
+
+
+def _kinds_text(kinds: tuple[str, ...]) -> str:
+    return "Excel " + " hoặc ".join(f".{k}" for k in kinds)
+
+
+def _looks_binary(content: bytes) -> bool:
+    if content.startswith(BINARY_MAGIC):
+        return True
+    head = content[:4096]
+    return bool(head) and head.count(0) > len(head) // 10 and not head.startswith(b"\xff\xfe")
+
+
+class Table:
+    """(row number as Excel shows it, cell values) for every non-empty row of the first sheet.
+
+    Iterating checks every cell; a bad one reads as None, and once the last row has been read
+    every bad cell is raised together as a SpreadsheetError, so an importer that reads the
+    whole file before writing (they all do) writes nothing. `name_columns` tells it the header
+    row, so the messages say «Họ và tên» rather than «E»."""
+
+    def __init__(self, rows: Iterator[tuple[int, list[Any]]], limits: Limits):
+        self._rows = self._checked(rows)
+        self._limits = limits
+        self._bad: list[tuple[int, int, str]] = []
+        self._header_row = 0
+        self._headers: list[str] = []
+
+    def __iter__(self) -> "Table":
+        return self
+
+    def __next__(self) -> tuple[int, list[Any]]:
+        return next(self._rows)
+
+    def name_columns(self, row: int, values: Iterable[Any]) -> None:
+        """The header row: its texts name the columns of the rows below it in messages."""
+        self._header_row = row
+        self._headers = [str(v).strip() if v is not None else "" for v in values]
+
+    def _checked(self, rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+        for number, values in rows:
+            for index, value in enumerate(values):
+                reason = self._cell_problem(value)
+                if reason:
+                    values[index] = None
+                    self._note(number, index, reason)
+            yield number, values
+        if self._bad:
+            self._raise()
+
+    def _cell_problem(self, value: Any) -> str:
+        if not isinstance(value, str):
+            return ""
+        if "\x00" in value:
+            return "ô chứa ký tự không hợp lệ (NUL)"
+        if found := CONTROL.search(value):
+            return f"ô chứa ký tự điều khiển không hợp lệ (U+{ord(found.group()):04X})"
+        if len(value) > self._limits.cell_chars:
+            return f"ô dài hơn giới hạn {thousands(self._limits.cell_chars)} ký tự"
+        return ""
+
+    def _note(self, row: int, index: int, reason: str) -> None:
+        self._bad.append((row, index, reason))
+        if len(self._bad) >= MAX_CELL_PROBLEMS:
+            self._raise()
+
+    def _raise(self) -> None:
+        problems = [Problem(row, self._column(row, i), reason) for row, i, reason in self._bad]
+        more = " (chỉ liệt kê các ô đầu tiên)" if len(problems) >= MAX_CELL_PROBLEMS else ""
+        raise SpreadsheetError(f"{len(problems)} ô không hợp lệ{more}", problems)
+
+    def _column(self, row: int, index: int) -> str:
+        if row > self._header_row and index < len(self._headers) and self._headers[index]:
+            return self._headers[index]
+        return get_column_letter(index + 1)
+
+
+def too_many_rows(row: int, limits: Limits) -> SpreadsheetError:
+    return SpreadsheetError(
+        f"Tệp có hơn {thousands(limits.rows)} dòng (kể cả dòng trống có định dạng); hãy xóa "
+        "các dòng trống ở cuối bảng hoặc chia thành nhiều tệp",
+        row=row,
+    )
+
+
+def too_many_columns(row: int, column: int, limits: Limits) -> SpreadsheetError:
+    return SpreadsheetError(
+        f"có dữ liệu ở cột {get_column_letter(min(column, 16384))}, quá giới hạn "
+        f"{limits.columns} cột; hãy xóa các cột thừa",
+        row=row,
+    )
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def _csv_rows(content: bytes, limits: Limits) -> Iterator[tuple[int, list[Any]]]:
+    text = unicodedata.normalize("NFC", decode_csv(content))
+    head = text[:4000]
+    delimiter = max((",", ";", "\t"), key=head.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    number = 0
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            raise SpreadsheetError(
+                f"tệp CSV bị lỗi ở đây ({e}); hãy lưu lại từ Excel", row=number + 1
+            ) from e
+        number += 1
+        if number > limits.rows:
+            raise too_many_rows(number, limits)
+        while fields and fields[-1] == "":
+            fields.pop()
+        if len(fields) > limits.columns:
+            raise too_many_columns(number, len(fields), limits)
+        if fields:
+            yield number, list(fields)
+
+
+def decode_csv(content: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1258 (Vietnamese: its tone
+    marks are combining characters, composed by the caller's NFC), else Windows-1252."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise _undecodable(content, e, "UTF-16") from e
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        if content.startswith(b"\xef\xbb\xbf"):
+            raise _undecodable(content, e, "UTF-8") from e
+        utf8_error = e
+    try:
+        text = content.decode("cp1258")
+        if not any(unicodedata.combining(c) for c in unicodedata.normalize("NFC", text)):
+            return text
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp1252")
+    except UnicodeDecodeError:
+        raise _undecodable(content, utf8_error, "UTF-8, Windows-1258 hay Windows-1252") from None
+
+
+def _undecodable(content: bytes, error: UnicodeDecodeError, names: str) -> SpreadsheetError:
+    row = content[: error.start].count(b"\n") + 1
+    byte = content[error.start : error.start + 1].hex().upper()
+    return SpreadsheetError(
+        f"không đọc được bảng mã của tệp CSV (byte 0x{byte} không thuộc {names}); hãy mở "
+        "bằng Excel và lưu lại dưới dạng «CSV UTF-8 (Comma delimited)»",
+        row=row,
+    )
+
+
+# ---------------------------------------------------------------- XLSX
+
+
+def open_workbook_zip(content: bytes, limits: Limits) -> zipfile.ZipFile:
+    """The zip of an .xlsx, after its central directory says it is a workbook and no bomb."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as e:
+        raise SpreadsheetError(_damaged()) from e
+    names = {m.filename for m in members}
+    if WORKBOOK not in names:
+        raise SpreadsheetError(
+            "Tệp nén này không phải là bảng tính Excel (không có xl/workbook.xml); "
+            "hãy mở bằng Excel và lưu lại dưới dạng .xlsx"
+        )
+    declared = sum(m.file_size for m in members)
+    bomb = len(members) > MAX_MEMBERS or declared > limits.uncompressed
+    bomb = bomb or any(
+        m.file_size > RATIO_FLOOR and m.file_size > limits.ratio * max(m.compress_size, 1)
+        for m in members
+    )
+    if bomb:
+        raise SpreadsheetError(
+            f"Tệp bị từ chối: khi giải nén sẽ thành {megabytes(declared)} (giới hạn "
+            f"{megabytes(limits.uncompressed)}, nén tối đa {limits.ratio} lần). Tệp bảng tính "
+            "bình thường không như vậy; hãy mở bằng Excel, xóa các dòng, cột trống thừa rồi "
+            "lưu lại"
+        )
+    return archive
+
+
+def _damaged() -> str:
+    return "Không đọc được tệp Excel (.xlsx): tệp bị hỏng; hãy mở bằng Excel và lưu lại"
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _elements(
+    archive: zipfile.ZipFile, name: str, keep: frozenset[str] = frozenset()
+) -> Iterator[tuple[str, str, list[str], Any]]:
+    """(event, tag, tags of the open ancestors, element) through one XML member. Once its end
+    has been seen, an element is dropped from its parent, so memory stays flat however long the
+    member is, except inside an element named in `keep`, whose reader needs its children. No
+    DTD or entity is allowed: an .xlsx has none, and entities are how XML bombs expand."""
+    stack: list[tuple[Any, bool]] = []  # (element, inside a kept element)
+    tags: list[str] = []  # the open elements' tags, shared with the caller (read, not kept)
+    with archive.open(name) as stream:
+        for event, el in iterparse(stream, events=("start", "end"), forbid_dtd=True):
+            if event == "start":
+                tag = _local(el.tag)
+                kept = bool(stack) and (stack[-1][1] or tags[-1] in keep)
+                yield event, tag, tags, el
+                stack.append((el, kept))
+                tags.append(tag)
+                continue
+            _, kept = stack.pop()
+            tag = tags.pop()
+            yield event, tag, tags, el
+            if stack and not kept:
+                stack[-1][0].remove(el)
+
+
+def _ends(archive: zipfile.ZipFile, name: str, keep: frozenset[str] = frozenset()) -> Any:
+    """(tag, tags of the open ancestors, element) at the end of every element."""
+    for event, tag, parents, el in _elements(archive, name, keep):
+        if event == "end":
+            yield tag, parents, el
+
+
+def _parts(archive: zipfile.ZipFile) -> tuple[str, str | None, str | None, bool]:
+    """Paths of the first worksheet, the shared strings and the styles; the 1904 date system."""
+    rels = _relationships(archive, "xl/_rels/workbook.xml.rels")
+    sheet_ids: list[str] = []
+    date1904 = False
+    for tag, _, el in _ends(archive, WORKBOOK):
+        if tag == "sheet":
+            sheet_ids += [v for k, v in el.attrib.items() if _local(k) == "id"]
+        elif tag == "workbookPr":
+            date1904 = el.get("date1904", "").lower() in ("1", "true")
+    sheets = [rels[i][1] for i in sheet_ids if i in rels and rels[i][0] == "worksheet"]
+    if not sheets or sheets[0] not in archive.NameToInfo:
+        raise SpreadsheetError("Tệp Excel không có trang tính nào")
+    by_type = {kind: target for kind, target in rels.values()}
+    return sheets[0], by_type.get("sharedStrings"), by_type.get("styles"), date1904
+
+
+def _relationships(archive: zipfile.ZipFile, name: str) -> dict[str, tuple[str, str]]:
+    """Relationship id → (type's last word, member path)."""
+    found: dict[str, tuple[str, str]] = {}
+    if name not in archive.NameToInfo:
+        return found
+    for tag, _, el in _ends(archive, name):
+        if tag == "Relationship":
+            target = el.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            found[el.get("Id", "")] = (el.get("Type", "").rsplit("/", 1)[-1], _normpath(path))
+    return found
+
+
+def _normpath(path: str) -> str:
+    parts: list[str] = []
+    for part in PurePosixPath(path).parts:
+        if part == "..":
+            parts = parts[:-1]
+        elif part != ".":
+            parts.append(part)
+    return "/".join(parts)
+
+
+def _text_of(el: Any) -> str:
+    """The text of a string item (<si>, <is>): plain or rich runs, without phonetic guides."""
+    parts = []
+    for child in el:
+        name = _local(child.tag)
+        if name == "t":
+            parts.append(child.text or "")
+        elif name == "r":
+            parts += [t.text or "" for t in child if _local(t.tag) == "t"]
+    return unescape("".join(parts))
+
+
+def unescape(text: str) -> str:
+    """OOXML's `_x0007_` escapes back to characters (`_x005F_` is a literal underscore)."""
+    if "_x" not in text:
+        return text
+    return ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def _shared_strings(archive: zipfile.ZipFile, name: str | None, limits: Limits) -> list[str]:
+    if not name or name not in archive.NameToInfo:
+        return []
+    strings: list[str] = []
+    for tag, parents, el in _ends(archive, name, keep=frozenset({"si"})):
+        if tag == "si" and len(parents) == 1:
+            # Longer than any cell may be: kept just long enough to be refused.
+            strings.append(_text_of(el)[: limits.cell_chars + 1])
+            if len(strings) > MAX_SHARED_STRINGS:
+                raise SpreadsheetError("Tệp có quá nhiều ô chữ khác nhau; hãy chia nhỏ tệp")
+    return strings
+
+
+def _date_styles(archive: zipfile.ZipFile, name: str | None) -> tuple[set[int], set[int]]:
+    """Indexes of the cell formats that show dates, and those that show durations."""
+    if not name or name not in archive.NameToInfo:
+        return set(), set()
+    custom: dict[int, str] = {}
+    formats: list[int] = []
+    for tag, parents, el in _ends(archive, name):
+        if tag == "numFmt" and len(custom) < MAX_STYLES:
+            custom[_int(el.get("numFmtId"))] = el.get("formatCode", "")
+        elif tag == "xf" and parents[-1:] == ["cellXfs"] and len(formats) < MAX_STYLES:
+            formats.append(_int(el.get("numFmtId")))
+    dates, durations = set(), set()
+    for index, number in enumerate(formats):
+        code = custom.get(number) or BUILTIN_FORMATS.get(number) or ""
+        if code and is_date_format(code):
+            dates.add(index)
+        if code and is_timedelta_format(code):
+            durations.add(index)
+    return dates, durations
+
+
+def _int(text: str | None) -> int:
+    try:
+        return int(text or 0)
+    except ValueError:
+        return -1
+
+
+@dataclass
+class _Sheet:
+    strings: list[str]
+    dates: set[int]
+    durations: set[int]
+    epoch: datetime
+
+
+def _xlsx_rows(archive: zipfile.ZipFile, limits: Limits) -> Iterator[tuple[int, list[Any]]]:
+    try:
+        sheet_path, strings_path, styles_path, date1904 = _parts(archive)
+        sheet = _Sheet(
+            _shared_strings(archive, strings_path, limits),
+            *_date_styles(archive, styles_path),
+            CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900,
+        )
+        yield from _sheet_rows(archive, sheet_path, sheet, limits)
+    except SpreadsheetError:
+        raise
+    except Exception as e:  # damaged XML, bad numbers, entities, encrypted members, CRC…
+        raise SpreadsheetError(_damaged()) from e
+    finally:
+        archive.close()
+
+
+def _sheet_rows(
+    archive: zipfile.ZipFile, name: str, sheet: _Sheet, limits: Limits
+) -> Iterator[tuple[int, list[Any]]]:
+    """Rows with at least one value, read as a stream. The sheet's own dimension is ignored
+    (it may claim 1,048,576 rows); rows past the row limit stop the reading at once."""
+    number, column, cells = 0, 0, {}
+    for event, tag, _, el in _elements(archive, name, keep=frozenset({"c"})):
+        if event == "start":
+            if tag == "row":
+                number, column, cells = _row_number(el.get("r"), number), 0, {}
+                if number > limits.rows:
+                    raise too_many_rows(number, limits)
+            continue
+        if tag == "c":
+            column = _column_number(el.get("r"), column)
+            value = _cell_value(el, sheet)
+            if value is not None and value != "":
+                if column > limits.columns:
+                    raise too_many_columns(number, column, limits)
+                cells[column] = value
+        elif tag == "row" and cells:
+            yield number, [cells.get(i) for i in range(1, max(cells) + 1)]
+
+
+def _row_number(text: str | None, previous: int) -> int:
+    if not text:
+        return previous + 1
+    return int(float(text)) if "." in text else int(text)
+
+
+def _column_number(reference: str | None, previous: int) -> int:
+    if not reference:
+        return previous + 1
+    return column_index_from_string(reference.rstrip("0123456789").replace("$", ""))
+
+
+def _cell_value(el: Any, sheet: _Sheet) -> Any:
+    kind = el.get("t", "n")
+    if kind == "inlineStr":
+        inline = next((c for c in el if _local(c.tag) == "is"), None)
+        return _text_of(inline) if inline is not None else None
+    raw = next((c.text for c in el if _local(c.tag) == "v"), None)
+    if raw is None:
+        return None
+    if kind == "s":
+        return sheet.strings[int(raw)]
+    if kind in ("str", "e"):
+        return unescape(raw)
+    if kind == "b":
+        return raw.strip() in ("1", "true")
+    if kind == "d":
+        return datetime.fromisoformat(raw)
+    number: int | float = float(raw) if any(c in raw for c in ".eE") else int(raw)
+    style = _int(el.get("s"))
+    if style in sheet.dates:
+        try:
+            return from_excel(number, sheet.epoch, timedelta=style in sheet.durations)
+        except (ValueError, OverflowError):
+            return number
+    return number
+
+
+# ---------------------------------------------------------------- exports
+
+
+def _storable(text: str) -> str:
+    """Without the characters an .xlsx cannot hold (openpyxl refuses them: a 500)."""
+    return CONTROL.sub("", text)
+
+
+def neutralise(value: Any) -> Any:
+    """A value for a CSV export: text starting with = + - @ (or tab, CR) gets a leading
+    apostrophe, so a spreadsheet shows it as text instead of running it as a formula; numbers,
+    dates and other text are unchanged."""
+    if not isinstance(value, str):
+        return value
+    value = _storable(value)
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def neutralised(values: Iterable[Any]) -> list[Any]:
+    """A CSV row, every cell through `neutralise`."""
+    return [neutralise(v) for v in values]
+
+
+def xlsx_value(value: Any) -> Any:
+    """A value for an .xlsx cell: text without characters an .xlsx cannot hold. Text that
+    looks like a formula stays as typed; `save_workbook` writes it as text."""
+    return _storable(value) if isinstance(value, str) else value
+
+
+def save_workbook(book: Any) -> bytes:
+    """The workbook as bytes, every cell that openpyxl would write as a formula (text starting
+    with =) written as the text it is: it reads back as that text, and Excel never runs it."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and isinstance(cell.value, str):
+                    cell.data_type = "s"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
