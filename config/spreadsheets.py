@@ -3,16 +3,16 @@
 Every import (roster, training records, invitations, attendance, indicators; from a page, the
 API or a command) reads its file with `read_table`, which refuses, before anything is expanded:
 a file over the size limit; a file whose content is not what its name says (an .xlsx must be a
-zip holding xl/workbook.xml, an old .xls is refused with "save it as .xlsx"); a zip bomb (the
-declared sizes and compression ratios of the zip's members, read from its central directory).
-It then streams the first sheet row by row with bounded memory (our own small reader of the
-sheet XML, not openpyxl's, whose read-only mode pads rows to the width the file claims and
-loads the whole style sheet), stops at the row and column limits, decodes CSV as UTF-8 (with or
-without BOM), Windows-1258 or Windows-1252, and checks every cell (length, NUL and control
-characters). A bad cell is reported as Excel shows it: «Dòng 7, cột «Họ và tên»: …».
+zip holding xl/workbook.xml; an old .xls is refused with "save it as .xlsx"); a zip bomb (the
+declared sizes and compression ratios of the zip's members, from its central directory:
+Python's zipfile never inflates a member past its declared size). It then streams the first
+sheet with bounded memory and time (config.xlsx_stream), stops at the row and column limits,
+decodes CSV as UTF-8 (with or without BOM), Windows-1258 or Windows-1252, and checks every cell
+(length, NUL and control characters). Problems name the row as Excel shows it and the column
+header: «Dòng 7, cột «Họ và tên»: ô chứa ký tự không hợp lệ (NUL)».
 
-Every export writes text through `neutralise` (CSV) or `xlsx_value` + `save_workbook` (.xlsx),
-so a name typed as `=HYPERLINK(...)` comes back as that text, never as a live formula.
+Every export writes text through `neutralise` (CSV) or `xlsx_value` and `save_workbook`
+(.xlsx), so a name typed as `=HYPERLINK(...)` comes back as that text, never as a formula.
 """
 
 import csv
@@ -22,29 +22,33 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
-from defusedxml.ElementTree import iterparse
 from django.conf import settings
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-from openpyxl.utils.cell import column_index_from_string, get_column_letter
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+from openpyxl.utils.cell import get_column_letter
+
+from config.xlsx_stream import (
+    COLUMNS,
+    ELEMENTS,
+    NO_SHEET,
+    ROWS,
+    STRINGS,
+    WORKBOOK,
+    Bounds,
+    XlsxError,
+    sheet_rows,
+)
 
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any password-protected Office file
 BINARY_MAGIC = (b"PK\x03\x04", b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b")
 BINARY_MAGIC += (b"Rar!", b"7z\xbc\xaf", b"\x7fELF", b"MZ", OLE2)
-WORKBOOK = "xl/workbook.xml"
 # A member smaller than this is never a bomb, whatever its ratio (tiny XML compresses well).
 RATIO_FLOOR = 1024 * 1024
 MAX_MEMBERS = 10_000
-MAX_SHARED_STRINGS = 2_000_000
-MAX_STYLES = 100_000
 MAX_CELL_PROBLEMS = 100
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")  # OOXML's escape of characters XML cannot hold
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLS_MESSAGE = (
     "Tệp này là định dạng Excel cũ (.xls) hoặc có đặt mật khẩu; hãy mở trong Excel, bỏ mật "
@@ -383,227 +387,31 @@ def _damaged() -> str:
     return "Không đọc được tệp Excel (.xlsx): tệp bị hỏng; hãy mở bằng Excel và lưu lại"
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _elements(
-    archive: zipfile.ZipFile, name: str, keep: frozenset[str] = frozenset()
-) -> Iterator[tuple[str, str, list[str], Any]]:
-    """(event, tag, tags of the open ancestors, element) through one XML member. Once its end
-    has been seen, an element is dropped from its parent, so memory stays flat however long the
-    member is, except inside an element named in `keep`, whose reader needs its children. No
-    DTD or entity is allowed: an .xlsx has none, and entities are how XML bombs expand."""
-    stack: list[tuple[Any, bool]] = []  # (element, inside a kept element)
-    tags: list[str] = []  # the open elements' tags, shared with the caller (read, not kept)
-    with archive.open(name) as stream:
-        for event, el in iterparse(stream, events=("start", "end"), forbid_dtd=True):
-            if event == "start":
-                tag = _local(el.tag)
-                kept = bool(stack) and (stack[-1][1] or tags[-1] in keep)
-                yield event, tag, tags, el
-                stack.append((el, kept))
-                tags.append(tag)
-                continue
-            _, kept = stack.pop()
-            tag = tags.pop()
-            yield event, tag, tags, el
-            if stack and not kept:
-                stack[-1][0].remove(el)
-
-
-def _ends(archive: zipfile.ZipFile, name: str, keep: frozenset[str] = frozenset()) -> Any:
-    """(tag, tags of the open ancestors, element) at the end of every element."""
-    for event, tag, parents, el in _elements(archive, name, keep):
-        if event == "end":
-            yield tag, parents, el
-
-
-def _parts(archive: zipfile.ZipFile) -> tuple[str, str | None, str | None, bool]:
-    """Paths of the first worksheet, the shared strings and the styles; the 1904 date system."""
-    rels = _relationships(archive, "xl/_rels/workbook.xml.rels")
-    sheet_ids: list[str] = []
-    date1904 = False
-    for tag, _, el in _ends(archive, WORKBOOK):
-        if tag == "sheet":
-            sheet_ids += [v for k, v in el.attrib.items() if _local(k) == "id"]
-        elif tag == "workbookPr":
-            date1904 = el.get("date1904", "").lower() in ("1", "true")
-    sheets = [rels[i][1] for i in sheet_ids if i in rels and rels[i][0] == "worksheet"]
-    if not sheets or sheets[0] not in archive.NameToInfo:
-        raise SpreadsheetError("Tệp Excel không có trang tính nào")
-    by_type = {kind: target for kind, target in rels.values()}
-    return sheets[0], by_type.get("sharedStrings"), by_type.get("styles"), date1904
-
-
-def _relationships(archive: zipfile.ZipFile, name: str) -> dict[str, tuple[str, str]]:
-    """Relationship id → (type's last word, member path)."""
-    found: dict[str, tuple[str, str]] = {}
-    if name not in archive.NameToInfo:
-        return found
-    for tag, _, el in _ends(archive, name):
-        if tag == "Relationship":
-            target = el.get("Target", "")
-            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            found[el.get("Id", "")] = (el.get("Type", "").rsplit("/", 1)[-1], _normpath(path))
-    return found
-
-
-def _normpath(path: str) -> str:
-    parts: list[str] = []
-    for part in PurePosixPath(path).parts:
-        if part == "..":
-            parts = parts[:-1]
-        elif part != ".":
-            parts.append(part)
-    return "/".join(parts)
-
-
-def _text_of(el: Any) -> str:
-    """The text of a string item (<si>, <is>): plain or rich runs, without phonetic guides."""
-    parts = []
-    for child in el:
-        name = _local(child.tag)
-        if name == "t":
-            parts.append(child.text or "")
-        elif name == "r":
-            parts += [t.text or "" for t in child if _local(t.tag) == "t"]
-    return unescape("".join(parts))
-
-
-def unescape(text: str) -> str:
-    """OOXML's `_x0007_` escapes back to characters (`_x005F_` is a literal underscore)."""
-    if "_x" not in text:
-        return text
-    return ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
-
-
-def _shared_strings(archive: zipfile.ZipFile, name: str | None, limits: Limits) -> list[str]:
-    if not name or name not in archive.NameToInfo:
-        return []
-    strings: list[str] = []
-    for tag, parents, el in _ends(archive, name, keep=frozenset({"si"})):
-        if tag == "si" and len(parents) == 1:
-            # Longer than any cell may be: kept just long enough to be refused.
-            strings.append(_text_of(el)[: limits.cell_chars + 1])
-            if len(strings) > MAX_SHARED_STRINGS:
-                raise SpreadsheetError("Tệp có quá nhiều ô chữ khác nhau; hãy chia nhỏ tệp")
-    return strings
-
-
-def _date_styles(archive: zipfile.ZipFile, name: str | None) -> tuple[set[int], set[int]]:
-    """Indexes of the cell formats that show dates, and those that show durations."""
-    if not name or name not in archive.NameToInfo:
-        return set(), set()
-    custom: dict[int, str] = {}
-    formats: list[int] = []
-    for tag, parents, el in _ends(archive, name):
-        if tag == "numFmt" and len(custom) < MAX_STYLES:
-            custom[_int(el.get("numFmtId"))] = el.get("formatCode", "")
-        elif tag == "xf" and parents[-1:] == ["cellXfs"] and len(formats) < MAX_STYLES:
-            formats.append(_int(el.get("numFmtId")))
-    dates, durations = set(), set()
-    for index, number in enumerate(formats):
-        code = custom.get(number) or BUILTIN_FORMATS.get(number) or ""
-        if code and is_date_format(code):
-            dates.add(index)
-        if code and is_timedelta_format(code):
-            durations.add(index)
-    return dates, durations
-
-
-def _int(text: str | None) -> int:
-    try:
-        return int(text or 0)
-    except ValueError:
-        return -1
-
-
-@dataclass
-class _Sheet:
-    strings: list[str]
-    dates: set[int]
-    durations: set[int]
-    epoch: datetime
-
-
 def _xlsx_rows(archive: zipfile.ZipFile, limits: Limits) -> Iterator[tuple[int, list[Any]]]:
+    bounds = Bounds(rows=limits.rows, columns=limits.columns, cell_chars=limits.cell_chars)
     try:
-        sheet_path, strings_path, styles_path, date1904 = _parts(archive)
-        sheet = _Sheet(
-            _shared_strings(archive, strings_path, limits),
-            *_date_styles(archive, styles_path),
-            CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900,
-        )
-        yield from _sheet_rows(archive, sheet_path, sheet, limits)
-    except SpreadsheetError:
-        raise
-    except Exception as e:  # damaged XML, bad numbers, entities, encrypted members, CRC…
+        yield from sheet_rows(archive, bounds)
+    except XlsxError as e:
+        raise _refusal(e, limits) from e
+    except Exception as e:  # damaged XML or zip member, a bad number, an encrypted member…
         raise SpreadsheetError(_damaged()) from e
     finally:
         archive.close()
 
 
-def _sheet_rows(
-    archive: zipfile.ZipFile, name: str, sheet: _Sheet, limits: Limits
-) -> Iterator[tuple[int, list[Any]]]:
-    """Rows with at least one value, read as a stream. The sheet's own dimension is ignored
-    (it may claim 1,048,576 rows); rows past the row limit stop the reading at once."""
-    number, column, cells = 0, 0, {}
-    for event, tag, _, el in _elements(archive, name, keep=frozenset({"c"})):
-        if event == "start":
-            if tag == "row":
-                number, column, cells = _row_number(el.get("r"), number), 0, {}
-                if number > limits.rows:
-                    raise too_many_rows(number, limits)
-            continue
-        if tag == "c":
-            column = _column_number(el.get("r"), column)
-            value = _cell_value(el, sheet)
-            if value is not None and value != "":
-                if column > limits.columns:
-                    raise too_many_columns(number, column, limits)
-                cells[column] = value
-        elif tag == "row" and cells:
-            yield number, [cells.get(i) for i in range(1, max(cells) + 1)]
-
-
-def _row_number(text: str | None, previous: int) -> int:
-    if not text:
-        return previous + 1
-    return int(float(text)) if "." in text else int(text)
-
-
-def _column_number(reference: str | None, previous: int) -> int:
-    if not reference:
-        return previous + 1
-    return column_index_from_string(reference.rstrip("0123456789").replace("$", ""))
-
-
-def _cell_value(el: Any, sheet: _Sheet) -> Any:
-    kind = el.get("t", "n")
-    if kind == "inlineStr":
-        inline = next((c for c in el if _local(c.tag) == "is"), None)
-        return _text_of(inline) if inline is not None else None
-    raw = next((c.text for c in el if _local(c.tag) == "v"), None)
-    if raw is None:
-        return None
-    if kind == "s":
-        return sheet.strings[int(raw)]
-    if kind in ("str", "e"):
-        return unescape(raw)
-    if kind == "b":
-        return raw.strip() in ("1", "true")
-    if kind == "d":
-        return datetime.fromisoformat(raw)
-    number: int | float = float(raw) if any(c in raw for c in ".eE") else int(raw)
-    style = _int(el.get("s"))
-    if style in sheet.dates:
-        try:
-            return from_excel(number, sheet.epoch, timedelta=style in sheet.durations)
-        except (ValueError, OverflowError):
-            return number
-    return number
+def _refusal(error: XlsxError, limits: Limits) -> SpreadsheetError:
+    if error.kind == ROWS:
+        return too_many_rows(error.row, limits)
+    if error.kind == COLUMNS:
+        return too_many_columns(error.row, error.column, limits)
+    if error.kind == NO_SHEET:
+        return SpreadsheetError("Tệp Excel không có trang tính nào")
+    if error.kind in (ELEMENTS, STRINGS):
+        return SpreadsheetError(
+            "Trang tính có quá nhiều ô (kể cả ô trống có định dạng); hãy xóa các dòng, cột "
+            "trống thừa hoặc chia thành nhiều tệp"
+        )
+    return SpreadsheetError(_damaged())
 
 
 # ---------------------------------------------------------------- exports
