@@ -407,7 +407,8 @@ class CourseViewSet(
             "waitlisted": result.waitlisted,
             "already": result.already,
             "errors": [
-                {"row": e.row, "column": e.column, "reason": e.reason} for e in result.errors
+                {"row": e.row or None, "column": e.column, "reason": e.reason}
+                for e in result.errors
             ],
         }
         return Response(body, status=status.HTTP_400_BAD_REQUEST if result.errors else 200)
@@ -665,7 +666,8 @@ class TrainingRecordViewSet(
             "unchanged": result.unchanged,
             "written": result.written,
             "errors": [
-                {"row": e.row, "column": e.column, "reason": e.reason} for e in result.errors
+                {"row": e.row or None, "column": e.column, "reason": e.reason}
+                for e in result.errors
             ],
         }
         return Response(body, status=status.HTTP_400_BAD_REQUEST if result.errors else 200)

@@ -58,13 +58,16 @@ XLS_MESSAGE = (
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem of a file: the row as Excel shows it, the column header, the reason."""
+    """One problem of a file: the row as Excel shows it (0: the file as a whole), the column
+    header, the reason."""
 
     row: int
     column: str
     reason: str
 
     def __str__(self) -> str:
+        if not self.row:
+            return self.reason
         if self.column:
             return f"Dòng {self.row}, cột «{self.column}»: {self.reason}"
         return f"Dòng {self.row}: {self.reason}"
@@ -75,12 +78,11 @@ class SpreadsheetError(Exception):
 
     def __init__(self, message: str, problems: list[Problem] | None = None, row: int = 0):
         super().__init__(message)
-        self.problems = problems or [Problem(row or 1, "", message)]
-        self._whole_file = problems is None and not row
+        self.problems = problems or [Problem(row, "", message)]
 
     def lines(self) -> list[str]:
         """One line per problem: «Dòng 7, cột «Họ và tên»: …», or the refusal of the file."""
-        return [str(self)] if self._whole_file else [str(p) for p in self.problems]
+        return [str(p) for p in self.problems]
 
 
 @dataclass(frozen=True)
@@ -105,10 +107,10 @@ class Limits:
 
 
 def megabytes(size: int) -> str:
-    """'10 MB', '60,2 MB' (Vietnamese decimal comma)."""
-    value = size / (1024 * 1024)
-    text = f"{value:.0f}" if value.is_integer() else f"{value:.1f}".replace(".", ",")
-    return f"{text} MB"
+    """'10 MB', '60,2 MB', '900 KB' (Vietnamese decimal comma)."""
+    unit, value = ("MB", size / (1024 * 1024)) if size >= 1024 * 1024 else ("KB", size / 1024)
+    text = f"{value:.0f}" if value.is_integer() or value >= 100 else f"{value:.1f}"
+    return f"{text.replace('.', ',')} {unit}"
 
 
 def thousands(number: int) -> str:

@@ -876,7 +876,7 @@ def import_roster(
     except SpreadsheetError as e:
         return ImportResult(errors=e.problems)
     except PeopleError as e:
-        return ImportResult(errors=[Problem(1, "", str(e))])
+        return ImportResult(errors=[Problem(0, "", str(e))])
     with transaction.atomic():
         _lock_imports()
         planner = Planner(entries, problems, user=user)
@@ -889,7 +889,7 @@ def import_roster(
             transaction.set_rollback(True)
             # Another clerk wrote to the same seats between our checks and our writes.
             reason = "Không ghi được vì dữ liệu vừa được người khác thay đổi; hãy nhập lại"
-            result.errors = [Problem(1, "", f"{reason} ({e})")]
+            result.errors = [Problem(0, "", f"{reason} ({e})")]
             return result
     result.written = True
     return result

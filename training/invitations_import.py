@@ -90,7 +90,7 @@ def invite_from_file(
     except SpreadsheetError as e:
         return InviteFileResult(errors=e.problems)
     except PeopleError as e:
-        return InviteFileResult(errors=[Problem(1, "", str(e))])
+        return InviteFileResult(errors=[Problem(0, "", str(e))])
     resolve_people(rows, problems, user)
     problems.sort(key=lambda p: (p.row, COLUMNS.index(p.column) if p.column in COLUMNS else 9))
     if problems or dry_run:
@@ -100,7 +100,7 @@ def invite_from_file(
     try:
         enrollments = invite_many(course=course, people=people, by=user)
     except TrainingError as e:
-        return InviteFileResult(errors=[Problem(1, "", str(e))])
+        return InviteFileResult(errors=[Problem(0, "", str(e))])
     fresh = [e for e in enrollments if e.pk not in before]
     return InviteFileResult(
         invited=sum(e.status == Enrollment.Status.INVITED for e in fresh),

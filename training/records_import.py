@@ -294,7 +294,7 @@ def run_import(
     except SpreadsheetError as e:
         return RecordsImportResult(errors=e.problems)
     except PeopleError as e:
-        return RecordsImportResult(errors=[Problem(1, "", str(e))])
+        return RecordsImportResult(errors=[Problem(0, "", str(e))])
     _resolve(rows, problems, user)
     problems.sort(key=lambda p: (p.row, COLUMNS.index(p.column) if p.column in COLUMNS else 99))
     new, skipped = _new_records(rows)
