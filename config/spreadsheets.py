@@ -369,20 +369,27 @@ def open_workbook_zip(content: bytes, limits: Limits) -> zipfile.ZipFile:
             "Tệp nén này không phải là bảng tính Excel (không có xl/workbook.xml); "
             "hãy mở bằng Excel và lưu lại dưới dạng .xlsx"
         )
-    declared = sum(m.file_size for m in members)
-    bomb = len(members) > MAX_MEMBERS or declared > limits.uncompressed
-    bomb = bomb or any(
-        m.file_size > RATIO_FLOOR and m.file_size > limits.ratio * max(m.compress_size, 1)
-        for m in members
-    )
-    if bomb:
+    reason = _bomb(members, limits)
+    if reason:
         raise SpreadsheetError(
-            f"Tệp bị từ chối: khi giải nén sẽ thành {megabytes(declared)} (giới hạn "
-            f"{megabytes(limits.uncompressed)}, nén tối đa {limits.ratio} lần). Tệp bảng tính "
-            "bình thường không như vậy; hãy mở bằng Excel, xóa các dòng, cột trống thừa rồi "
-            "lưu lại"
+            f"Tệp bị từ chối vì giống một «bom nén» (zip bomb): {reason}. Tệp bảng tính bình "
+            "thường không như vậy; hãy mở bằng Excel, xóa các dòng, cột trống thừa rồi lưu lại"
         )
     return archive
+
+
+def _bomb(members: list[zipfile.ZipInfo], limits: Limits) -> str:
+    """Why the zip's central directory looks like a bomb, or ''."""
+    declared = sum(m.file_size for m in members)
+    if declared > limits.uncompressed:
+        limit = megabytes(limits.uncompressed)
+        return f"khi giải nén sẽ thành {megabytes(declared)} (giới hạn {limit})"
+    ratios = [m.file_size / max(m.compress_size, 1) for m in members if m.file_size > RATIO_FLOOR]
+    if ratios and max(ratios) > limits.ratio:
+        return f"một phần được nén tới {max(ratios):.0f} lần (tối đa {limits.ratio} lần)"
+    if len(members) > MAX_MEMBERS:
+        return f"có {thousands(len(members))} tệp bên trong"
+    return ""
 
 
 def _damaged() -> str:

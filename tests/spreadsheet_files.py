@@ -112,3 +112,32 @@ def cp1258(text: str) -> bytes:
         else:
             letters[-1][0] = unicodedata.normalize("NFC", letters[-1][0] + ch)
     return "".join(letter + tone for letter, tone in letters).encode("cp1258")
+
+
+def small_bomb() -> bytes:
+    """5 MB of cells in about 10 KB: past the compression ratio (100), under every size."""
+    chunk = b"<c><v>1</v></c>" * 65536
+    return sheet_bytes([b'<row r="1">', *[chunk] * 5, b"</row>"])
+
+
+def csv_file(header: list[str], *rows: list[str]) -> bytes:
+    lines = [",".join(header)] + [",".join(row) for row in rows]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def hostile_uploads(header: list[str], row: list[str]) -> list[tuple[str, str, bytes, str]]:
+    """(case, file name, content, what the refusal says) for one good row of a CSV whose last
+    column gets the bad cell: a NUL, 10,000 characters, and files that are no spreadsheet."""
+    last = header[-1]
+    nul = row[:-1] + [row[-1] + "\x00"]
+    long = row[:-1] + ["x" * 10_000]
+    return [
+        ("nul", "ds.csv", csv_file(header, row, nul),
+         f"Dòng 3, cột «{last}»: ô chứa ký tự không hợp lệ (NUL)"),
+        ("long", "ds.csv", csv_file(header, long),
+         f"Dòng 2, cột «{last}»: ô dài hơn giới hạn 1.000 ký tự"),
+        ("renamed", "ds.xlsx", PNG, "không phải là bảng tính Excel .xlsx thật"),
+        ("bomb", "ds.xlsx", small_bomb(), "giống một «bom nén» (zip bomb): một phần được nén tới"),
+        ("too big", "ds.csv", csv_file(header, row) + b"\r\n" * (10 * 1024 * 1024),
+         "Tệp lớn quá giới hạn 10 MB"),
+    ]  # fmt: skip

@@ -1,6 +1,7 @@
 """The one reader of every upload (config.spreadsheets): what it refuses, what it reads."""
 
 import io
+import re
 import time
 import unicodedata
 import zipfile
@@ -106,15 +107,14 @@ def test_it_refuses_a_zip_bomb_from_its_central_directory_before_expanding_it(se
     started = time.perf_counter()
     (message,) = refusal(bomb)
     assert time.perf_counter() - started < 2
-    assert message.startswith("Tệp bị từ chối: khi giải nén sẽ thành 113 MB")
-    assert "(giới hạn 100 MB, nén tối đa 100 lần)" in message
+    assert "(zip bomb): khi giải nén sẽ thành 113 MB (giới hạn 100 MB)" in message
 
 
 def test_it_refuses_a_member_compressed_past_the_ratio_even_under_the_total(settings):
     settings.UPLOAD_MAX_COMPRESSION_RATIO = 100
     chunk = b"<c><v>1</v></c>" * 65536
     bomb = sheet_bytes([b'<row r="1">', *[chunk] * 5, b"</row>"])  # 5 MB in about 10 KB
-    assert "nén tối đa 100 lần" in refusal(bomb)[0]
+    assert re.search(r"một phần được nén tới [1-9]\d\d lần \(tối đa 100 lần\)", refusal(bomb)[0])
 
 
 @pytest.mark.slow
