@@ -10,9 +10,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from access.policy import Cap
+from access.scopes import register
 from people.models import PendingUpload
+
+
+def _own(rows: QuerySet, user: Any, cap: Cap) -> QuerySet:
+    """A kept file is its uploader's alone (whatever their units)."""
+    return rows.filter(owner_id=user.pk)
+
+
+register(PendingUpload, ((Cap.REGISTRY_WRITE, _own), (Cap.REGISTRY_WRITE, _own)))
 
 
 def _cutoff(now: datetime | None = None) -> datetime:

@@ -180,3 +180,14 @@ def test_a_control_character_stored_earlier_does_not_break_the_export(tree):
     Person.objects.filter(citizen_id=MAI_ID).update(full_name="Giàng\x07 Thị Mai")
     sheet = load_workbook(io.BytesIO(export_roster(unit=tree.ha_giang))).active
     assert sheet.cell(row=3, column=5).value == "Giàng Thị Mai"
+
+
+def test_a_kept_file_is_scoped_to_its_uploader(client, tree):
+    from access.scopes import visible, writable
+
+    owner, other = clerk(tree), clerk(tree)
+    client.force_login(owner)
+    preview(client, xlsx([mai()]))
+    assert visible(owner, PendingUpload).count() == 1
+    assert not visible(other, PendingUpload).exists()
+    assert not writable(other, PendingUpload).exists()
