@@ -1,5 +1,6 @@
 """Certificates API: issuers, certificates (scoped), revoke/reissue, public verification."""
 
+import io
 from typing import Any
 
 from django.http import FileResponse
@@ -171,9 +172,14 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):  # + create (issue by h
 
     @action(detail=True, methods=["get"])
     def pdf(self, request: Request, pk: str | None = None) -> FileResponse:
+        """The PDF (rendered again from the snapshot when the stored file is missing)."""
         certificate = self.get_object()
+        try:
+            content = services.pdf_content(certificate)
+        except CertificateError as error:
+            raise NotFound(str(error)) from error
         return FileResponse(
-            certificate.pdf.open("rb"),
+            io.BytesIO(content),
             content_type="application/pdf",
             filename=bulk.file_name(certificate),
         )

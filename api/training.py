@@ -328,9 +328,20 @@ class CourseViewSet(
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
         """Compute results from the programme's rule and write the training records."""
+        course = self.get_object()
         with refusals():
-            records = services.close_course(course=self.get_object(), by=request.user)
-        return Response({"records": TrainingRecordSerializer(records, many=True).data})
+            records = services.close_course(course=course, by=request.user)
+        body: dict[str, Any] = {"records": TrainingRecordSerializer(records, many=True).data}
+        batch = getattr(course, "certificate_batch", None)
+        if batch is not None:  # issued after commit; the refused ones did not stop the others
+            body["certificates"] = {
+                "issued": [c.number for c in batch.issued],
+                "refused": [
+                    {"enrollment": r.enrollment_id, "person": r.person, "reason": r.reason}
+                    for r in batch.refused
+                ],
+            }
+        return Response(body)
 
     @extend_schema(request=RecurrenceSerializer, responses={201: SessionSerializer(many=True)})
     @action(detail=True, methods=["post"])
@@ -365,7 +376,8 @@ class CourseViewSet(
             "waitlisted": result.waitlisted,
             "already": result.already,
             "errors": [
-                {"row": e.row, "column": e.column, "reason": e.reason} for e in result.errors
+                {"row": e.row or None, "column": e.column, "reason": e.reason}
+                for e in result.errors
             ],
         }
         return Response(body, status=status.HTTP_400_BAD_REQUEST if result.errors else 200)
@@ -619,7 +631,8 @@ class TrainingRecordViewSet(
             "unchanged": result.unchanged,
             "written": result.written,
             "errors": [
-                {"row": e.row, "column": e.column, "reason": e.reason} for e in result.errors
+                {"row": e.row or None, "column": e.column, "reason": e.reason}
+                for e in result.errors
             ],
         }
         return Response(body, status=status.HTTP_400_BAD_REQUEST if result.errors else 200)

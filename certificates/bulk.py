@@ -13,7 +13,9 @@ from openpyxl.utils import get_column_letter
 from pypdf import PdfWriter
 
 from certificates.models import Certificate, Issuer
+from certificates.services import pdf_content
 from config.dates import show
+from config.spreadsheets import save_workbook, xlsx_value
 
 REGISTER_COLUMNS = [
     ("STT", 6),
@@ -29,11 +31,11 @@ REGISTER_COLUMNS = [
 
 
 def merged_pdf(certificates: Iterable[Certificate]) -> bytes:
-    """The stored PDFs one after the other, one page each, in the given order."""
+    """The stored PDFs one after the other, one page each, in the given order (a file missing
+    from media is rendered again; CertificateError when one cannot be)."""
     writer = PdfWriter()
     for certificate in certificates:
-        with certificate.pdf.open("rb") as handle:
-            writer.append(io.BytesIO(handle.read()))
+        writer.append(io.BytesIO(pdf_content(certificate)))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -44,8 +46,7 @@ def zipped_pdfs(certificates: Iterable[Certificate]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for certificate in certificates:
-            with certificate.pdf.open("rb") as handle:
-                archive.writestr(file_name(certificate), handle.read())
+            archive.writestr(file_name(certificate), pdf_content(certificate))
     return out.getvalue()
 
 
@@ -69,7 +70,7 @@ def register_xlsx(
     sheet = book.active
     sheet.title = f"Sổ cấp GCN {year}"
     name = issuer.name_on(date(year, 12, 31)).name
-    sheet.append([f"SỔ CẤP GIẤY CHỨNG NHẬN NĂM {year} — {name}"])
+    sheet.append([xlsx_value(f"SỔ CẤP GIẤY CHỨNG NHẬN NĂM {year} — {name}")])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([label for label, _ in REGISTER_COLUMNS])
     for index, (_, width) in enumerate(REGISTER_COLUMNS, start=1):
@@ -77,11 +78,9 @@ def register_xlsx(
         sheet.cell(row=2, column=index).font = Font(bold=True)
         sheet.cell(row=2, column=index).alignment = Alignment(wrap_text=True)
     for number, certificate in enumerate(rows, start=1):
-        sheet.append(_register_row(number, certificate))
+        sheet.append([xlsx_value(v) for v in _register_row(number, certificate)])
     sheet.freeze_panes = "A3"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return save_workbook(book)
 
 
 def _register_row(index: int, certificate: Certificate) -> list[object]:

@@ -38,7 +38,7 @@ def load(*, stdout: TextIO) -> None:
     issued = 0
     for course in courses:
         issuer = issuers[CERTIFYING[course.programme.code]]
-        issued += len(issue_for_course(course=course, issuer=issuer, issued_on=_end(course)))
+        issued += len(issue_for_course(course=course, issuer=issuer, issued_on=_end(course)).issued)
     _revoke_and_reissue(stdout)
     stdout.write(
         f"Dữ liệu mẫu giấy chứng nhận: {issued} giấy mới, "

@@ -2,12 +2,13 @@
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
@@ -66,17 +67,48 @@ def issue_certificate(
         raise CertificateError("Giấy chứng nhận cho lượt học này vừa được cấp.") from error
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A trainee a batch did not issue a certificate to, and why (in Vietnamese)."""
+
+    enrollment_id: int
+    person: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.reason}"
+
+
+@dataclass
+class Batch:
+    """What issuing for a course did: the certificates issued, and the trainees refused."""
+
+    issued: list[Certificate] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"Đã cấp {len(self.issued)} giấy chứng nhận"
+        if self.refused:
+            text += f"; {len(self.refused)} người không được cấp: " + "; ".join(
+                str(r) for r in self.refused
+            )
+        return text + "."
+
+
 def issue_for_course(
     *, course: Course, issuer: Issuer | None = None, issued_on: date | None = None
-) -> list[Certificate]:
+) -> Batch:
     """Certificates for every completed enrolment of a course that has none yet (called by
-    training.services.close_course after commit). Each certificate is its own transaction."""
+    training.services.close_course after commit). Each certificate is its own transaction
+    (a savepoint inside an outer one): a trainee refused (say, already holding a certificate
+    for this training) is reported in `refused`, and every other one is still issued."""
+    batch = Batch()
     if not course.programme.has_certificate:
-        return []
+        return batch
     issuer = issuer or issuer_for_course(course)
     if issuer is None:
         logger.warning("No issuer for course %s: no certificates issued", course.pk)
-        return []
+        return batch
     # One issuer (with its names) and one course object shared by every certificate: the
     # names and the course dates are read once, not once per trainee.
     issuer = Issuer.objects.prefetch_related("names").get(pk=issuer.pk)
@@ -88,12 +120,56 @@ def issue_for_course(
     )
     for enrollment in pending:
         enrollment.course = course
-    return [
-        issue_certificate(
-            enrollment=e, record=getattr(e, "record", None), issuer=issuer, issued_on=issued_on
-        )
-        for e in pending
-    ]
+        try:
+            batch.issued.append(
+                issue_certificate(
+                    enrollment=enrollment,
+                    record=getattr(enrollment, "record", None),
+                    issuer=issuer,
+                    issued_on=issued_on,
+                )
+            )
+        except CertificateError as error:
+            batch.refused.append(Refusal(enrollment.pk, str(enrollment.person), str(error)))
+        except Exception:  # one trainee's failure (a PDF, a disk) must not stop the others
+            logger.exception("Certificate for enrollment %s failed", enrollment.pk)
+            reason = "lỗi khi tạo giấy chứng nhận; đã ghi vào nhật ký hệ thống"
+            batch.refused.append(Refusal(enrollment.pk, str(enrollment.person), reason))
+    for refusal in batch.refused:
+        logger.warning("Course %s: no certificate for %s", course.pk, refusal)
+    return batch
+
+
+def pdf_content(certificate: Certificate) -> bytes:
+    """The certificate's PDF. A file missing from media is rendered again from the snapshot
+    (the same text, number and QR code) and stored again; CertificateError when it cannot be."""
+    try:
+        with certificate.pdf.open("rb") as handle:
+            return handle.read()
+    except (OSError, ValueError):  # the file is gone, or none was ever recorded
+        logger.warning("PDF of certificate %s missing: rendered again", certificate.number)
+    try:
+        content = render_certificate(certificate)
+    except Exception as error:  # a seal image gone too, a layout broken since…
+        logger.exception("PDF of certificate %s cannot be rendered", certificate.number)
+        raise CertificateError(
+            f"Không tìm thấy tệp PDF của giấy chứng nhận số {certificate.number} và không tạo "
+            "lại được; hãy báo quản trị hệ thống."
+        ) from error
+    _store_again(certificate, content)
+    return content
+
+
+def _store_again(certificate: Certificate, content: bytes) -> None:
+    name = certificate.pdf.name or f"certificates/{certificate.year}/{certificate.code}.pdf"
+    try:
+        stored = default_storage.save(name, ContentFile(content))
+    except OSError:
+        logger.exception("PDF of certificate %s cannot be stored again", certificate.number)
+        return
+    if stored != certificate.pdf.name:
+        certificate.pdf.name = stored
+        Certificate.objects.filter(pk=certificate.pk).update(pdf=stored)
 
 
 def issuer_for_course(course: Course) -> Issuer | None:

@@ -1,5 +1,6 @@
 """HTML pages: the organisers' list, a trainee's own certificates, the public verification."""
 
+import io
 import re
 from datetime import date
 
@@ -113,14 +114,23 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def certificate_pdf(request: HttpRequest, pk: int) -> FileResponse:
-    """The stored PDF, for the organisers who see it or the holder's own account."""
+def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stored PDF, for the organisers who see it or the holder's own account; rendered
+    again from the snapshot when the file is missing."""
     certificate = get_visible(request.user, Certificate, pk=pk)
+    try:
+        content = services.pdf_content(certificate)
+    except CertificateError as error:
+        return _pdf_missing(request, str(error))
     return FileResponse(
-        certificate.pdf.open("rb"),
+        io.BytesIO(content),
         content_type="application/pdf",
         filename=bulk.file_name(certificate),
     )
+
+
+def _pdf_missing(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "certificates/pdf_missing.html", {"message": message}, status=404)
 
 
 @login_required
@@ -209,7 +219,10 @@ def _course_certificates(request: HttpRequest, course_id: int) -> list[Certifica
 
 @login_required
 def course_pdf(request: HttpRequest, course_id: int) -> HttpResponse:
-    content = bulk.merged_pdf(_course_certificates(request, course_id))
+    try:
+        content = bulk.merged_pdf(_course_certificates(request, course_id))
+    except CertificateError as error:
+        return _pdf_missing(request, str(error))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="gcn_lop_{course_id}.pdf"'
     return response
@@ -217,7 +230,10 @@ def course_pdf(request: HttpRequest, course_id: int) -> HttpResponse:
 
 @login_required
 def course_zip(request: HttpRequest, course_id: int) -> HttpResponse:
-    content = bulk.zipped_pdfs(_course_certificates(request, course_id))
+    try:
+        content = bulk.zipped_pdfs(_course_certificates(request, course_id))
+    except CertificateError as error:
+        return _pdf_missing(request, str(error))
     response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="gcn_lop_{course_id}.zip"'
     return response

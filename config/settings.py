@@ -259,3 +259,15 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Uploads (every import reads its file through config.spreadsheets): the file's size, what its
+# zip may expand to (total, and ratio per member), rows, columns and characters per cell.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+UPLOAD_MAX_UNCOMPRESSED_BYTES = env_int("UPLOAD_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
+UPLOAD_MAX_COMPRESSION_RATIO = env_int("UPLOAD_MAX_COMPRESSION_RATIO", 100)
+UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 50_000)
+UPLOAD_MAX_COLUMNS = env_int("UPLOAD_MAX_COLUMNS", 100)
+UPLOAD_MAX_CELL_CHARS = env_int("UPLOAD_MAX_CELL_CHARS", 1_000)
+# A roster kept between its preview and its confirmation (people.PendingUpload) is removed on
+# confirmation, on cancel, or after this many hours (`manage.py purge_uploads`, and each upload).
+PENDING_UPLOAD_HOURS = env_int("PENDING_UPLOAD_HOURS", 24)

@@ -10,6 +10,7 @@ from typing import IO, Any
 from django.db import transaction
 
 from access.policy import Cap, can, can_see_unit, holds, refusal
+from config.spreadsheets import SpreadsheetError, read_table
 from coverage.models import FrozenReport, Indicator, IndicatorValue
 from people.models import Level, Unit
 from people.text import clean, match_key, unit_name_key
@@ -143,7 +144,7 @@ class _Row:
     source: str
 
 
-def _header_map(row: tuple[Any, ...]) -> dict[str, int]:
+def _header_map(row: list[Any]) -> dict[str, int]:
     keys = {match_key(str(cell or "")): i for i, cell in enumerate(row)}
     found = {}
     for field, names in HEADERS.items():
@@ -154,10 +155,17 @@ def _header_map(row: tuple[Any, ...]) -> dict[str, int]:
     return found
 
 
-def _find_header(rows: list[tuple[Any, ...]]) -> tuple[int, dict[str, int]]:
-    for i, row in enumerate(rows[:15]):
-        found = _header_map(row)
-        if all(f in found for f in REQUIRED) and ("code" in found or "unit" in found):
+def _header_columns(row: list[Any]) -> dict[str, int]:
+    """Field → index when `row` is the header row, else {}."""
+    found = _header_map(row)
+    if all(f in found for f in REQUIRED) and ("code" in found or "unit" in found):
+        return found
+    return {}
+
+
+def _find_header(rows: list[tuple[int, list[Any]]]) -> tuple[int, dict[str, int]]:
+    for i, (_, row) in enumerate(rows[:15]):
+        if found := _header_columns(row):
             return i, found
     raise CoverageError(
         "Không tìm thấy dòng tiêu đề: cần các cột «Mã xã» hoặc «Đơn vị», «Chỉ tiêu», «Năm», "
@@ -222,9 +230,7 @@ def _unit(code: str, name: str, day: date, user: Any) -> Unit:
     return candidates[0]
 
 
-def _parse_row(
-    number: int, cells: tuple[Any, ...], cols: dict[str, int], ctx: dict[str, Any]
-) -> _Row:
+def _parse_row(number: int, cells: list[Any], cols: dict[str, int], ctx: dict[str, Any]) -> _Row:
     def cell(field: str) -> Any:
         return cells[cols[field]] if field in cols and cols[field] < len(cells) else None
 
@@ -253,22 +259,27 @@ def _catalogue() -> dict[str, Indicator]:
     return found
 
 
-def _read_rows(file: IO[bytes]) -> list[tuple[Any, ...]]:
-    from openpyxl import load_workbook
-
+def _read_rows(file: IO[bytes] | Any) -> list[tuple[int, list[Any]]]:
+    """(row number, values) of every non-empty row, through the shared reader (size, type,
+    bombs, bad cells)."""
     try:
-        book = load_workbook(file, read_only=True, data_only=True)
-    except Exception as e:  # openpyxl raises many kinds for a file that is not .xlsx
-        raise CoverageError("Tệp không phải là bảng tính .xlsx hợp lệ") from e
-    return [tuple(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+        table = read_table(file, getattr(file, "name", "") or "", kinds=("xlsx",))
+        rows = []
+        for number, values in table:
+            rows.append((number, values))
+            if len(rows) <= 15 and _header_columns(values):
+                table.name_columns(number, values)
+        return rows
+    except SpreadsheetError as e:
+        raise CoverageError(str(e), e.lines()) from e
 
 
-def _parse_all(rows: list[tuple[Any, ...]], user: Any) -> tuple[list[_Row], list]:
+def _parse_all(rows: list[tuple[int, list[Any]]], user: Any) -> tuple[list[_Row], list]:
     header, cols = _find_header(rows)
     ctx = {"catalogue": _catalogue(), "user": user}
     parsed, errors = [], []
     seen: dict[tuple[Any, ...], int] = {}
-    for i, cells in enumerate(rows[header + 1 :], start=header + 2):
+    for i, cells in rows[header + 1 :]:
         if not any(_text(c) for c in cells):
             continue
         try:

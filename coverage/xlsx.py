@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from config.dates import formal, show
+from config.spreadsheets import neutralised, save_workbook, xlsx_value
 
 TITLE = "BÁO CÁO KẾT QUẢ TẬP HUẤN"
 PERSON_COLUMNS = [
@@ -91,7 +92,7 @@ def columns_of(report: dict[str, Any]) -> list[tuple[str, str]]:
 def _title_block(ws: Worksheet, subtitle: str, unit_name: str, on: date, width: int) -> None:
     lines = [TITLE, subtitle, f"Đơn vị: {unit_name}", f"Số liệu tính đến {formal(on)}"]
     for row, text in enumerate(lines, start=1):
-        ws.cell(row=row, column=1, value=text).font = Font(
+        ws.cell(row=row, column=1, value=xlsx_value(text)).font = Font(
             bold=row <= 2, size=14 if row == 1 else 11
         )
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
@@ -100,7 +101,7 @@ def _title_block(ws: Worksheet, subtitle: str, unit_name: str, on: date, width: 
 
 def _header(ws: Worksheet, titles: Sequence[str]) -> None:
     for col, text in enumerate(titles, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=col, value=text)
+        cell = ws.cell(row=HEADER_ROW, column=col, value=xlsx_value(text))
         cell.font, cell.fill, cell.border = BOLD, HEAD_FILL, GRID
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.row_dimensions[HEADER_ROW].height = 45
@@ -110,7 +111,7 @@ def _header(ws: Worksheet, titles: Sequence[str]) -> None:
 def _figures_row(ws: Worksheet, row: int, lead: list[Any], report: dict, keys: list[str]) -> None:
     values = lead + [report.get(k) for k in keys]
     for col, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=col, value=value)
+        cell = ws.cell(row=row, column=col, value=xlsx_value(value))
         cell.border = GRID
         if keys[col - len(lead) - 1 : col - len(lead)] == ["percent"]:
             cell.number_format = "0.0"
@@ -147,7 +148,7 @@ def gap_sheet(book: Workbook, section: Section, unit_name: str, on: date) -> Wor
     _header(ws, ["STT"] + section.gap_headers)
     for i, cells in enumerate(section.gap_rows, start=1):
         for col, value in enumerate([i, *cells], start=1):
-            ws.cell(row=HEADER_ROW + i, column=col, value=value).border = GRID
+            ws.cell(row=HEADER_ROW + i, column=col, value=xlsx_value(value)).border = GRID
     _widths(ws, [6] + [22] * len(section.gap_headers))
     return ws
 
@@ -160,7 +161,7 @@ def overview_sheet(ws: Worksheet, sections: Sequence[Section], unit_name: str, o
         num, den = denominators(s.report)
         values = [i, s.title, num, den, s.report.get("percent"), show(s.deadline)]
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=HEADER_ROW + i, column=col, value=value)
+            cell = ws.cell(row=HEADER_ROW + i, column=col, value=xlsx_value(value))
             cell.border = GRID
             cell.alignment = Alignment(wrap_text=col == 2, vertical="top")
         ws.cell(row=HEADER_ROW + i, column=5).number_format = "0.0"
@@ -174,9 +175,7 @@ def build_workbook(*, sections: Sequence[Section], unit_name: str, on: date) -> 
     for section in sections:
         summary_sheet(book, section, unit_name, on)
         gap_sheet(book, section, unit_name, on)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return save_workbook(book)
 
 
 def _csv_value(value: Any) -> Any:
@@ -196,5 +195,6 @@ def build_csv(*, sections: Sequence[Section], unit_name: str, on: date) -> str:
         for number, report in rows:
             info = report.get("unit") or {}
             lead = [s.code, show(on), number, info.get("name", unit_name), info.get("code", "")]
-            writer.writerow(lead + [_csv_value(report.get(k)) for k, _ in CSV_COLUMNS])
+            values = lead + [_csv_value(report.get(k)) for k, _ in CSV_COLUMNS]
+            writer.writerow(neutralised(values))
     return out.getvalue()

@@ -11,8 +11,9 @@ PROVINCE_CODES = {
     "062", "064", "066", "067", "068", "070", "072", "074", "075", "077", "079", "080", "082",
     "083", "084", "086", "087", "089", "091", "092", "093", "094", "095", "096",
 }  # fmt: skip
-# Century/sex digit: even = male, odd = female; pairs per century.
-CENTURY_BASE = {0: 1900, 2: 2000, 4: 2100, 6: 2200, 8: 1800}
+# Century/sex digit: even = male, odd = female; pairs per century. 0/1 are the 1900s, 2/3 the
+# 2000s; 4/5, 6/7, 8/9 are the 2100s, 2200s and 2300s: nobody alive has them (refused).
+CENTURY_BASE = {0: 1900, 2: 2000}
 MALE, FEMALE = "M", "F"
 _TWELVE = re.compile(r"^\d{12}$")
 _NINE = re.compile(r"^\d{9}$")
@@ -40,6 +41,12 @@ def check_citizen_id(number: str, *, sex: str = "", birth_date: date | None = No
     if number[:3] not in PROVINCE_CODES:
         problems.append(f"mã tỉnh nơi đăng ký khai sinh {number[:3]} không tồn tại")
     digit = int(number[3])
+    if digit - digit % 2 not in CENTURY_BASE:
+        century = 20 + digit // 2  # 8 → the 2300s, the 24th century
+        problems.append(
+            f"chữ số thứ 4 ({digit}) chỉ thế kỷ {century} — không thể là người đang sống"
+        )
+        return problems
     century = CENTURY_BASE[digit - digit % 2]
     id_sex = MALE if digit % 2 == 0 else FEMALE
     if sex and sex != id_sex:
@@ -47,8 +54,10 @@ def check_citizen_id(number: str, *, sex: str = "", birth_date: date | None = No
             f"chữ số thứ 4 ({digit}) cho biết giới tính {'Nam' if id_sex == MALE else 'Nữ'}, "
             "không khớp với giới tính đã khai"
         )
-    if birth_date:
-        id_year = century + int(number[4:6])
+    id_year = century + int(number[4:6])
+    if id_year > date.today().year:
+        problems.append(f"năm sinh trong số CCCD là {id_year}, ở tương lai")
+    elif birth_date:
         if id_year != birth_date.year:
             problems.append(f"năm sinh trong số CCCD là {id_year}, không khớp với ngày sinh")
     return problems

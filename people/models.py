@@ -460,3 +460,28 @@ class Grant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.unit}"
+
+
+class PendingUpload(models.Model):
+    """A file kept between its preview and its confirmation (a roster import), in the database
+    rather than a shared folder: only its owner's token reads it; it is removed on
+    confirmation, on cancel, and after settings.PENDING_UPLOAD_HOURS (people.uploads)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người tải lên",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField("loại", max_length=30)
+    token = models.CharField(max_length=64, unique=True)
+    filename = models.CharField("tên tệp", max_length=255)
+    content = models.BinaryField("nội dung")
+    created_at = models.DateTimeField("tải lên lúc", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "tệp chờ xác nhận"
+        verbose_name_plural = "tệp chờ xác nhận"
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.owner})"

@@ -7,13 +7,11 @@ handful of bulk queries (communes by code, villages and organisations of those c
 by citizen ID and by name key, positions of those organisations), never once per row.
 """
 
-import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,6 +21,14 @@ from django.db import IntegrityError, connection, transaction
 from access.policy import Cap, is_unrestricted, unit_ids_for
 from access.scopes import visible, writable
 from config.dates import parse_date, show
+from config.spreadsheets import (
+    Problem,
+    SpreadsheetError,
+    Table,
+    read_table,
+    save_workbook,
+    xlsx_value,
+)
 from people import ids
 from people.models import (
     FAR_FUTURE,
@@ -80,20 +86,6 @@ NAMESAKE_ELSEWHERE = (
 )
 HEADER_SEARCH_ROWS = 30
 ROSTER_LOCK = 0x726F73746572  # pg_advisory_xact_lock key of roster imports ("roster")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem of a file: the row as Excel shows it, the column header, the reason."""
-
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        if self.column:
-            return f"Dòng {self.row}, cột «{self.column}»: {self.reason}"
-        return f"Dòng {self.row}: {self.reason}"
 
 
 @dataclass
@@ -176,42 +168,7 @@ class ImportResult:
 # ---------------------------------------------------------------- reading the file
 
 
-def read_table(content: bytes, filename: str) -> Iterator[tuple[int, list[Any]]]:
-    """(row number as a spreadsheet shows it, cell values) for every row of the first sheet."""
-    if Path(filename).suffix.lower() == ".csv":
-        return _read_csv(content)
-    if Path(filename).suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_xlsx(content)
-    raise PeopleError("Chỉ nhận tệp .xlsx hoặc .csv")
-
-
-def _read_xlsx(content: bytes) -> Iterator[tuple[int, list[Any]]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as e:  # openpyxl raises many types for a damaged file
-        raise PeopleError("Không đọc được tệp Excel (.xlsx)") from e
-    try:
-        rows = book.worksheets[0].iter_rows(min_row=1, values_only=True)
-        yield from enumerate((list(r) for r in rows), start=1)
-    finally:
-        book.close()
-
-
-def _read_csv(content: bytes) -> Iterator[tuple[int, list[Any]]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise PeopleError("Tệp CSV phải được lưu với bảng mã UTF-8") from e
-    head = text[:4000]
-    delimiter = ";" if head.count(";") > head.count(",") else ","
-    yield from enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)
-
-
-def _find_header(
-    table: Iterator[tuple[int, list[Any]]],
-) -> tuple[int, dict[str, int]]:
+def _find_header(table: Table) -> tuple[int, dict[str, int]]:
     """The header row (below any title rows) and column header → index."""
     for number, values in table:
         found: dict[str, int] = {}
@@ -220,6 +177,7 @@ def _find_header(
             if column and column not in found:
                 found[column] = index
         if len(found) >= 3:
+            table.name_columns(number, values)
             return number, found
         if number >= HEADER_SEARCH_ROWS:
             break
@@ -880,7 +838,7 @@ def _position(entry: Entry) -> Position:
     )
 
 
-def parse_roster(content: bytes, filename: str) -> tuple[list[Entry], list[Problem]]:
+def parse_roster(content: Any, filename: str) -> tuple[list[Entry], list[Problem]]:
     """Every row of the file, parsed, with the problems that need no database to see."""
     table = read_table(content, filename)
     header_row, columns = _find_header(table)
@@ -906,13 +864,16 @@ def _lock_imports() -> None:
 
 
 def import_roster(
-    content: bytes, *, filename: str, user: Any = None, dry_run: bool = False
+    content: Any, *, filename: str, user: Any = None, dry_run: bool = False
 ) -> ImportResult:
-    """Check every row; write all of them in one transaction only when none has a problem."""
+    """Check every row; write all of them in one transaction only when none has a problem.
+    `content`: the file's bytes, a path or an open file (read by config.spreadsheets)."""
     try:
         entries, problems = parse_roster(content, filename)
+    except SpreadsheetError as e:
+        return ImportResult(errors=e.problems)
     except PeopleError as e:
-        return ImportResult(errors=[Problem(1, "", str(e))])
+        return ImportResult(errors=[Problem(0, "", str(e))])
     with transaction.atomic():
         _lock_imports()
         planner = Planner(entries, problems, user=user)
@@ -925,7 +886,7 @@ def import_roster(
             transaction.set_rollback(True)
             # Another clerk wrote to the same seats between our checks and our writes.
             reason = "Không ghi được vì dữ liệu vừa được người khác thay đổi; hãy nhập lại"
-            result.errors = [Problem(1, "", f"{reason} ({e})")]
+            result.errors = [Problem(0, "", f"{reason} ({e})")]
             return result
     result.written = True
     return result
@@ -1001,7 +962,7 @@ def _workbook(title: str, rows: Iterable[list[Any]]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Danh sách"
-    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
+    sheet.cell(row=1, column=1, value=xlsx_value(title)).font = Font(bold=True, size=13)
     sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
     sheet.append(COLUMNS)
@@ -1009,16 +970,14 @@ def _workbook(title: str, rows: Iterable[list[Any]]) -> bytes:
         cell.font = Font(bold=True)
     date_columns = {COLUMNS.index(c) + 1 for c in (BIRTH, START, END)}
     for values in rows:
-        sheet.append(values)
+        sheet.append([xlsx_value(v) for v in values])
         for index in date_columns:
             sheet.cell(row=sheet.max_row, column=index).number_format = "DD/MM/YYYY"
     for index, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[sheet.cell(row=2, column=index).column_letter].width = max(
             12, len(column) + 4
         )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return save_workbook(book)
 
 
 def export_roster(
@@ -1064,6 +1023,4 @@ def template_workbook() -> bytes:
         target.merge_cells(str(merged))
     for letter, dimension in source.column_dimensions.items():
         target.column_dimensions[letter].width = dimension.width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return save_workbook(book)

@@ -1,10 +1,6 @@
 """HTML pages of the registry."""
 
-import secrets
-import tempfile
-import time
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -28,10 +24,12 @@ from access.policy import (
 )
 from access.scopes import visible
 from config.dates import parse_date
+from config.spreadsheets import SpreadsheetError, read_upload
 from people.ids import mask
 from people.models import Grant, Level, Person, Position, Role, Unit
 from people.roster import export_roster, import_roster, roster_positions, template_workbook
 from people.text import fold, name_sort_key
+from people.uploads import forget_upload, keep_upload, kept_upload
 
 
 @login_required
@@ -49,8 +47,6 @@ def home(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- roster (danh bạ)
 
 ROSTER_PAGE_SIZE = 50
-MAX_UPLOAD = 20 * 1024 * 1024
-UPLOAD_KEPT_SECONDS = 24 * 3600
 MAX_ID_DIGITS = 18  # ids are 64-bit; a longer number is no unit (and would overflow SQLite)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -186,61 +182,43 @@ def _may_import(user: Any) -> bool:
     return holds(user, Cap.REGISTRY_WRITE)
 
 
-def _upload_dir() -> Path:
-    path = Path(tempfile.gettempdir()) / "taphuan-roster"
-    path.mkdir(exist_ok=True)
-    return path
-
-
-def _keep_upload(request: HttpRequest, content: bytes, filename: str) -> str:
-    """Keep the file between preview and confirmation, under a token held by this session."""
-    _forget_upload(request)
-    stale = time.time() - UPLOAD_KEPT_SECONDS
-    for old in _upload_dir().iterdir():  # previews never confirmed
-        if old.stat().st_mtime < stale:
-            old.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(16)
-    (_upload_dir() / token).write_bytes(content)
-    request.session["roster_upload"] = {"token": token, "filename": filename}
-    return token
-
-
-def _kept_upload(request: HttpRequest) -> tuple[bytes, str] | None:
-    kept = request.session.get("roster_upload") or {}
-    token = request.POST.get("token", "")
-    path = _upload_dir() / token
-    if not token or kept.get("token") != token or not path.is_file():
-        return None
-    return path.read_bytes(), kept["filename"]
-
-
-def _forget_upload(request: HttpRequest) -> None:
-    kept = request.session.pop("roster_upload", None) or {}
-    if kept.get("token"):
-        (_upload_dir() / kept["token"]).unlink(missing_ok=True)
+ROSTER_UPLOAD = "roster"  # the kind of PendingUpload
 
 
 @login_required
 def roster_import(request: HttpRequest) -> HttpResponse:
-    """Upload a roster → preview of every change or every error → confirm → written."""
+    """Upload a roster → preview of every change or every error → confirm (or cancel) → written."""
     if not _may_import(request.user):
         raise PermissionDenied(refusal(Cap.REGISTRY_WRITE))
     if request.method != "POST":
         return render(request, "people/import.html", {})
     if request.POST.get("action") == "confirm":
         return _confirm_import(request)
+    if request.POST.get("action") == "cancel":
+        forget_upload(owner=request.user, token=request.POST.get("token", ""))
+        messages.info(request, "Đã hủy; tệp đã tải lên được xóa, chưa ghi dòng nào.")
+        return redirect("people:import")
     upload = request.FILES.get("file")
-    if upload is None or not upload.name or (upload.size or 0) > MAX_UPLOAD:
-        error = "Chọn một tệp .xlsx hoặc .csv (tối đa 20 MB)"
-        return render(request, "people/import.html", {"upload_error": error}, status=400)
-    content, name = upload.read(), upload.name
+    if upload is None or not upload.name:
+        return _upload_refused(request, "Chọn một tệp .xlsx hoặc .csv")
+    try:
+        content = read_upload(upload)
+    except SpreadsheetError as e:
+        return _upload_refused(request, str(e))
+    name = upload.name
     result = import_roster(content, filename=name, user=request.user, dry_run=True)
     if not result.errors and _is_empty(result):  # e.g. the template uploaded untouched
         error = f"Tệp {name} không có dòng dữ liệu nào dưới dòng tiêu đề; chưa có gì để nhập."
         return render(request, "people/import.html", {"upload_error": error})
-    token = "" if result.errors else _keep_upload(request, content, name)
+    token = ""
+    if not result.errors:
+        token = keep_upload(owner=request.user, kind=ROSTER_UPLOAD, filename=name, content=content)
     context = {"result": result, "token": token, "filename": name}
     return render(request, "people/import.html", context)
+
+
+def _upload_refused(request: HttpRequest, error: str) -> HttpResponse:
+    return render(request, "people/import.html", {"upload_error": error}, status=400)
 
 
 def _is_empty(result: Any) -> bool:
@@ -249,15 +227,16 @@ def _is_empty(result: Any) -> bool:
 
 
 def _confirm_import(request: HttpRequest) -> HttpResponse:
-    kept = _kept_upload(request)
+    token = request.POST.get("token", "")
+    kept = kept_upload(owner=request.user, kind=ROSTER_UPLOAD, token=token)
     if kept is None:
         messages.error(request, "Tệp đã tải lên không còn; hãy tải lên lại.")
         return redirect("people:import")
     content, filename = kept
     result = import_roster(content, filename=filename, user=request.user)
+    forget_upload(owner=request.user, token=token)  # written, or refused: either way done
     if result.errors:
         return render(request, "people/import.html", {"result": result, "filename": filename})
-    _forget_upload(request)
     messages.success(request, f"Đã nhập {filename}. {result.summary()}")
     return redirect("people:roster")
 

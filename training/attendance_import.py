@@ -6,15 +6,15 @@ row number as Excel shows it, the column header and the reason in Vietnamese. Re
 changes nothing (the marks go through `training.services.record_attendance`).
 """
 
-import io
 from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.files import File
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from config.spreadsheets import SpreadsheetError, read_table, save_workbook, xlsx_value
 from people.text import clean, fold, match_key
 from training.models import Attendance, Enrollment, Session
 from training.services import MARKABLE, TrainingError, record_attendance
@@ -39,6 +39,7 @@ WORDS: dict[str, str] = {
 }
 CHOICES = " / ".join(WORDS.values())
 HEADER_ROW = 6
+Row = tuple[int, list[Any]]  # (row number as Excel shows it, cell values)
 
 
 class AttendanceImportError(TrainingError):
@@ -73,18 +74,17 @@ def template_workbook(session: Session) -> bytes:
     ws = wb.active
     ws.title = "Điểm danh"
     ws.append(["DANH SÁCH ĐIỂM DANH"])
-    ws.append([session.course.title])
+    ws.append([xlsx_value(session.course.title)])
     ws.append([session_time_text(session.starts_at, session.ends_at)])
     ws.append([SESSION_LABEL, session.pk])
     ws.append([f"Cột «{MARK}» ghi một trong: {CHOICES}"])
     ws.append(HEADERS)
     for n, e in enumerate(_listed(session), start=1):
         mark = WORDS.get(marks.get(e.pk, ""), "")
-        ws.append([n, e.pk, e.person.full_name, e.role_label, e.unit_name, mark])
+        row = [n, e.pk, e.person.full_name, e.role_label, e.unit_name, mark]
+        ws.append([xlsx_value(v) for v in row])
     _decorate(ws)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return save_workbook(wb)
 
 
 def _decorate(ws: Any) -> None:
@@ -108,23 +108,28 @@ def _text(value: Any) -> str:
     return clean(str(value)) if value is not None else ""
 
 
-def _find_header(rows: list[tuple[Any, ...]]) -> tuple[int, dict[str, int]]:
+def _header_columns(values: list[Any]) -> dict[str, int]:
+    """Column name → index when `values` is the header row (all of ID, NAME, MARK), else {}."""
     wanted = {match_key(h): h for h in (ID, NAME, MARK)}
-    for i, row in enumerate(rows[:20]):
-        found = {
-            wanted[match_key(_text(c))]: j
-            for j, c in enumerate(row)
-            if match_key(_text(c)) in wanted
-        }
-        if len(found) == len(wanted):
-            return i, found
+    found = {
+        wanted[match_key(_text(c))]: j
+        for j, c in enumerate(values)
+        if match_key(_text(c)) in wanted
+    }
+    return found if len(found) == len(wanted) else {}
+
+
+def _find_header(rows: list[Row]) -> tuple[int, dict[str, int]]:
+    for i, (_, values) in enumerate(rows[:20]):
+        if columns := _header_columns(values):
+            return i, columns
     raise AttendanceImportError(
         [f"Không tìm thấy dòng tiêu đề có các cột «{ID}», «{NAME}», «{MARK}» (hãy dùng tệp mẫu)"]
     )
 
 
-def _session_problem(rows: list[tuple[Any, ...]], header: int, session: Session) -> str | None:
-    for n, row in enumerate(rows[:header], start=1):
+def _session_problem(rows: list[Row], header: int, session: Session) -> str | None:
+    for n, row in rows[:header]:
         cells = [_text(c) for c in row]
         if cells and match_key(cells[0]) == match_key(SESSION_LABEL) and len(cells) > 1:
             if cells[1] != str(session.pk):
@@ -134,24 +139,27 @@ def _session_problem(rows: list[tuple[Any, ...]], header: int, session: Session)
     return None
 
 
-def _read(path_or_file: File | IO[bytes] | bytes) -> list[tuple[Any, ...]]:
-    data = path_or_file if isinstance(path_or_file, bytes) else path_or_file.read()
+def _read(file: File | IO[bytes] | bytes) -> list[Row]:
+    """Every non-empty row of the file, through the shared reader (size, type, bombs, cells)."""
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as e:  # openpyxl raises many types for a file that is not .xlsx
-        raise AttendanceImportError(
-            ["Không đọc được tệp: cần tệp Excel .xlsx (dùng tệp mẫu)"]
-        ) from e
-    return list(wb.worksheets[0].iter_rows(values_only=True))
+        table = read_table(file, getattr(file, "name", "") or "", kinds=("xlsx",))
+        rows = []
+        for number, values in table:
+            rows.append((number, values))
+            if len(rows) <= 20 and _header_columns(values):
+                table.name_columns(number, values)
+        return rows
+    except SpreadsheetError as e:
+        raise AttendanceImportError(e.lines()) from e
 
 
-def parse_marks(session: Session, rows: list[tuple[Any, ...]]) -> tuple[dict[int, str], list[str]]:
+def parse_marks(session: Session, rows: list[Row]) -> tuple[dict[int, str], list[str]]:
     """{enrollment id: status} and the list of problems (row-numbered, Vietnamese)."""
     header, columns = _find_header(rows)
     errors = [p for p in [_session_problem(rows, header, session)] if p]
     enrollments = {e.pk: e for e in session.course.enrollments.select_related("person")}
     marks: dict[int, str] = {}
-    for number, row in enumerate(rows[header + 1 :], start=header + 2):
+    for number, row in rows[header + 1 :]:
         cells = {name: _text(row[j]) if j < len(row) else "" for name, j in columns.items()}
         if not any(cells.values()):
             continue

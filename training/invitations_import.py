@@ -6,8 +6,8 @@ invited (over capacity → waitlisted, already invited → unchanged)."""
 from dataclasses import dataclass, field
 from typing import Any
 
+from config.spreadsheets import Problem, SpreadsheetError, read_table, read_upload
 from people import ids
-from people.roster import Problem, read_table
 from people.services import PeopleError
 from training.models import Course, Enrollment
 from training.records_import import (
@@ -56,7 +56,8 @@ def _row(number: int, cells: dict[str, Any], problems: list[Problem]) -> Row:
     return row
 
 
-def parse_invitees(content: bytes, filename: str) -> tuple[list[Row], list[Problem]]:
+def parse_invitees(upload: Any, filename: str) -> tuple[list[Row], list[Problem]]:
+    content = read_upload(upload)  # once: the header may be looked for twice
     table = read_table(content, filename)
     message = "Không tìm thấy dòng tiêu đề (cần cột «Số CCCD» hoặc «Họ và tên» và «Ngày sinh»)"
     try:
@@ -86,8 +87,10 @@ def invite_from_file(
     content, name = read_content(file, filename)
     try:
         rows, problems = parse_invitees(content, name)
+    except SpreadsheetError as e:
+        return InviteFileResult(errors=e.problems)
     except PeopleError as e:
-        return InviteFileResult(errors=[Problem(1, "", str(e))])
+        return InviteFileResult(errors=[Problem(0, "", str(e))])
     resolve_people(rows, problems, user)
     problems.sort(key=lambda p: (p.row, COLUMNS.index(p.column) if p.column in COLUMNS else 9))
     if problems or dry_run:
@@ -97,7 +100,7 @@ def invite_from_file(
     try:
         enrollments = invite_many(course=course, people=people, by=user)
     except TrainingError as e:
-        return InviteFileResult(errors=[Problem(1, "", str(e))])
+        return InviteFileResult(errors=[Problem(0, "", str(e))])
     fresh = [e for e in enrollments if e.pk not in before]
     return InviteFileResult(
         invited=sum(e.status == Enrollment.Status.INVITED for e in fresh),

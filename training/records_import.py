@@ -17,9 +17,9 @@ from django.utils import timezone
 from access.policy import Cap
 from access.scopes import visible, writable
 from config.dates import parse_date, show
+from config.spreadsheets import Problem, SpreadsheetError, Table, read_table
 from people import ids
 from people.models import Person
-from people.roster import Problem, read_table
 from people.services import PeopleError
 from people.text import clean, match_key
 from training.models import Programme, TrainingRecord
@@ -92,7 +92,7 @@ def cell_date(value: Any, row: int, column: str, problems: list[Problem]) -> dat
         return None
 
 
-def find_header(table: Any, needed: tuple[str, ...], message: str) -> tuple[int, dict[str, int]]:
+def find_header(table: Table, needed: tuple[str, ...], message: str) -> tuple[int, dict[str, int]]:
     """The header row (below any title rows) with every `needed` column, and header → index."""
     for number, values in table:
         found: dict[str, int] = {}
@@ -101,6 +101,7 @@ def find_header(table: Any, needed: tuple[str, ...], message: str) -> tuple[int,
             if column and column not in found:
                 found[column] = index
         if all(c in found for c in needed):
+            table.name_columns(number, values)
             return number, found
         if number >= HEADER_SEARCH_ROWS:
             break
@@ -146,7 +147,7 @@ def _parse_row(number: int, cells: dict[str, Any], problems: list[Problem]) -> R
     return row
 
 
-def parse_records(content: bytes, filename: str) -> tuple[list[Row], list[Problem]]:
+def parse_records(content: Any, filename: str) -> tuple[list[Row], list[Problem]]:
     table = read_table(content, filename)
     header_row, columns = find_header(
         table,
@@ -271,12 +272,14 @@ def _new_records(rows: list[Row]) -> tuple[list[TrainingRecord], int]:
     return new, len(ready) - len(new)
 
 
-def read_content(file: Any, filename: str | None) -> tuple[bytes, str]:
+def read_content(file: Any, filename: str | None) -> tuple[Any, str]:
+    """The upload as given (bytes, a path or a file: `read_table` reads it within the size
+    limit) and its name."""
     if isinstance(file, bytes):
         return file, filename or "records.xlsx"
     if isinstance(file, str | Path):
-        return Path(file).read_bytes(), filename or str(file)
-    return file.read(), filename or getattr(file, "name", "") or "records.xlsx"
+        return file, filename or str(file)
+    return file, filename or getattr(file, "name", "") or "records.xlsx"
 
 
 def run_import(
@@ -286,8 +289,10 @@ def run_import(
     content, name = read_content(file, filename)
     try:
         rows, problems = parse_records(content, name)
+    except SpreadsheetError as e:
+        return RecordsImportResult(errors=e.problems)
     except PeopleError as e:
-        return RecordsImportResult(errors=[Problem(1, "", str(e))])
+        return RecordsImportResult(errors=[Problem(0, "", str(e))])
     _resolve(rows, problems, user)
     problems.sort(key=lambda p: (p.row, COLUMNS.index(p.column) if p.column in COLUMNS else 99))
     new, skipped = _new_records(rows)

@@ -533,7 +533,10 @@ def change_programme_validity(*, programme: Programme, validity_months: int | No
 
 def close_course(*, course: Course, by: Any = None) -> list[TrainingRecord]:
     """Compute every invitee's result, write training records for those who completed, mark
-    the course completed; certificates are issued after commit when that app provides it."""
+    the course completed; certificates are issued after commit when that app provides it, and
+    what that did (issued, refused and why) is left on the given `course` as
+    `certificate_batch`, for the page or the API to say so."""
+    given = course
     with transaction.atomic():
         course = Course.objects.select_for_update().select_related("programme").get(pk=course.pk)
         if course.status in CLOSED:
@@ -547,7 +550,7 @@ def close_course(*, course: Course, by: Any = None) -> list[TrainingRecord]:
         course.status, course.closed_at = Course.Status.COMPLETED, timezone.now()
         course.closed_by = by if getattr(by, "pk", None) else None
         course.save(update_fields=["status", "closed_at", "closed_by"])
-        transaction.on_commit(lambda: _issue_certificates(course), robust=True)
+        transaction.on_commit(lambda: _issue_certificates(course, report_to=given), robust=True)
     return records
 
 
@@ -596,14 +599,16 @@ def _save_records(
     return linked + TrainingRecord.objects.bulk_create(new)
 
 
-def _issue_certificates(course: Course) -> None:
+def _issue_certificates(course: Course, report_to: Course | None = None) -> None:
     try:
         module = importlib.import_module("certificates.services")
     except ImportError:
         return
     issue = getattr(module, "issue_for_course", None)
     if issue is not None:
-        issue(course=course)
+        batch = issue(course=course)
+        if report_to is not None:
+            report_to.certificate_batch = batch  # type: ignore[attr-defined]
 
 
 def override_result(

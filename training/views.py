@@ -414,6 +414,14 @@ def _save_marks(request: HttpRequest, roster: list[Enrollment]) -> None:
     services.set_essay_marks(marks=changed)
 
 
+def _report_certificates(request: HttpRequest, course: Course) -> None:
+    """Who got a certificate on closing, and who did not and why (the others still did)."""
+    batch = getattr(course, "certificate_batch", None)
+    if batch is not None and (batch.issued or batch.refused):
+        say = messages.warning if batch.refused else messages.info
+        say(request, batch.summary())
+
+
 @login_required
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     """Attendance share, essay marks and results; closing computes and records them."""
@@ -429,6 +437,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             if "close" in request.POST:
                 records = services.close_course(course=course, by=request.user)
                 messages.success(request, f"Đã kết thúc lớp; {len(records)} người hoàn thành.")
+                _report_certificates(request, course)
         except services.TrainingError as err:
             messages.error(request, str(err))
         return redirect("training:results", pk=course.pk)

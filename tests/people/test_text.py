@@ -48,3 +48,33 @@ def test_it_checks_a_citizen_id_against_sex_and_birth_year():
 def test_it_masks_a_citizen_id():
     assert mask("002185001245") == "002*******45"
     assert mask("") == ""
+
+
+def test_it_refuses_a_century_digit_of_the_2100s_to_2300s():
+    # 4/5, 6/7, 8/9 are the 2100s, 2200s, 2300s (the 22nd to 24th centuries); 8 was once read
+    # as the 1800s, so 002885001234 passed for someone born in 1885.
+    assert check_citizen_id("002885001234", sex="M", birth_date=date(1885, 1, 1)) == [
+        "chữ số thứ 4 (8) chỉ thế kỷ 24 — không thể là người đang sống"
+    ]
+    centuries = {d: check_citizen_id(f"002{d}85001234") for d in "456789"}
+    assert centuries == {
+        d: [f"chữ số thứ 4 ({d}) chỉ thế kỷ {20 + int(d) // 2} — không thể là người đang sống"]
+        for d in "456789"
+    }
+
+
+def test_it_refuses_a_birth_year_still_to_come():
+    assert check_citizen_id("002299001234") == ["năm sinh trong số CCCD là 2099, ở tương lai"]
+
+
+def test_the_demo_never_makes_an_impossible_citizen_id():
+    import random
+
+    from people.demo import People
+
+    people = People(rng=random.Random(7))
+    for year in range(1930, date.today().year + 1):
+        for sex in "MF":
+            number = people._citizen_id(sex, date(year, 6, 1))
+            assert number[3] in "0123"
+            assert check_citizen_id(number, sex=sex, birth_date=date(year, 6, 1)) == []

@@ -146,7 +146,7 @@ def test_it_refuses_something_that_is_not_a_workbook(session: Session) -> None:
     with pytest.raises(AttendanceImportError, match="1 lỗi") as refused:
         import_attendance(session=session, file=b"STT;Ho va ten\n1;A\n")
 
-    assert "cần tệp Excel .xlsx" in refused.value.errors[0]
+    assert refused.value.errors == ["Chỉ nhận tệp Excel .xlsx"]
 
 
 def test_it_imports_through_the_page(client, world, session) -> None:  # type: ignore[no-untyped-def]

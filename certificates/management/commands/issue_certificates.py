@@ -21,13 +21,17 @@ class Command(BaseCommand):
         if not course.programme.has_certificate:
             raise CommandError(f"Chương trình «{course.programme.title}» không cấp giấy chứng nhận")
         try:
-            issued = issue_for_course(course=course)
+            batch = issue_for_course(course=course)
         except CertificateError as error:
             raise CommandError(str(error)) from error
-        for certificate in issued:
+        for certificate in batch.issued:
             self.stdout.write(
                 f"{certificate.number}\t{certificate.holder_name}\t{certificate.code}"
             )
-        self.stdout.write(
-            self.style.SUCCESS(f"Đã cấp {len(issued)} giấy chứng nhận cho lớp «{course}».")
-        )
+        for refusal in batch.refused:
+            self.stderr.write(f"Không cấp: {refusal}")
+        done = f"Đã cấp {len(batch.issued)} giấy chứng nhận cho lớp «{course}»."
+        if batch.refused:
+            # Every other trainee got theirs; the exit code says that some did not.
+            raise CommandError(f"{done} {len(batch.refused)} người không được cấp (xem trên).")
+        self.stdout.write(self.style.SUCCESS(done))

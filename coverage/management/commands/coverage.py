@@ -1,12 +1,12 @@
 """manage.py coverage --target nq33-village --unit 00889 --as-of 31/03/2026 --format json"""
 
-import io
 import json
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from config.dates import show
+from config.spreadsheets import save_workbook, xlsx_value
 from coverage.report import coverage_report
 from coverage.services import CoverageError
 from coverage.units import resolve_request
@@ -81,12 +81,11 @@ def simple_workbook(report: dict) -> bytes:
     sheet = book.active
     sheet.title = report["target"][:31]
     on = date.fromisoformat(report["as_of"])
-    sheet.append([f"Chỉ tiêu {report['target']} — {report['unit']['name']} — {show(on)}"])
+    title = f"Chỉ tiêu {report['target']} — {report['unit']['name']} — {show(on)}"
+    sheet.append([xlsx_value(title)])
     for line in report_lines(report):
-        sheet.append(line)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        sheet.append([xlsx_value(v) for v in line])
+    return save_workbook(book)
 
 
 def render_xlsx(report: dict) -> bytes:

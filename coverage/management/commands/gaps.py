@@ -6,6 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from config.spreadsheets import neutralised, save_workbook, xlsx_value
 from coverage.gaps import TABLE_HEADERS, gaps, table_rows
 from coverage.services import CoverageError
 from coverage.units import resolve_request
@@ -18,7 +19,7 @@ def render_csv(rows: list[dict]) -> str:
     out.write("\ufeff")  # Excel reads UTF-8 Vietnamese only with the BOM
     writer = csv.writer(out)
     writer.writerow(TABLE_HEADERS)
-    writer.writerows(table_rows(rows))
+    writer.writerows(neutralised(line) for line in table_rows(rows))
     return out.getvalue()
 
 
@@ -37,13 +38,11 @@ def render_xlsx(rows: list[dict], title: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Danh sách"
-    sheet.append([title])
+    sheet.append([xlsx_value(title)])
     sheet.append(TABLE_HEADERS)
     for line in table_rows(rows):
-        sheet.append(line)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        sheet.append([xlsx_value(v) for v in line])
+    return save_workbook(book)
 
 
 class Command(BaseCommand):

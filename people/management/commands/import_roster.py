@@ -21,7 +21,7 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"Không tìm thấy tệp {path}")
-        result = import_roster(path.read_bytes(), filename=path.name, dry_run=options["dry_run"])
+        result = import_roster(path, filename=path.name, dry_run=options["dry_run"])
         if result.errors:
             for problem in result.errors:
                 self.stderr.write(str(problem))
