@@ -18,6 +18,7 @@ NAVIGATION = [
     ("planning:plan", _("Lập kế hoạch"), ("administrator", "organiser")),
     ("training:calendar", _("Lịch"), EVERYONE),
     ("certificates:list", _("Giấy chứng nhận"), EVERYONE),
+    ("audit:batches", _("Lô nhập liệu"), ("administrator", "commission", "organiser", "clerk")),
     ("api-docs", _("API"), EVERYONE),
 ]
 

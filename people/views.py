@@ -25,7 +25,7 @@ from people.access import (
     is_unrestricted,
     roles_of,
 )
-from people.ids import mask
+from people.ids import ID_IN_URL, holds_number, mask
 from people.models import Grant, Level, Position, Role, Unit
 from people.roster import export_roster, import_roster, roster_positions, template_workbook
 from people.text import fold, name_sort_key
@@ -128,7 +128,7 @@ def _roster_rows(request: HttpRequest, unit: Unit, day: date) -> Any:
         positions = roster_positions(unit=unit, as_of=day, user=request.user)
     if role := _param(request, "role"):
         positions = positions.filter(role__code=role)
-    if query := _param(request, "q"):
+    if (query := _param(request, "q")) and not holds_number(query):
         positions = positions.filter(person__search_text__contains=fold(query))
     return positions.order_by("person__sort_key", "role__order", "pk")
 
@@ -150,6 +150,8 @@ def roster(request: HttpRequest) -> HttpResponse:
     context = {
         "day": day,
         "date_error": date_error,
+        "query_error": ID_IN_URL if holds_number(request.GET.get("q")) else "",
+        "can_find_by_id": can_see_citizen_ids(request.user),
         "starts": starts,
         "unit": unit,
         "children": _children(unit, day) if unit else [],
