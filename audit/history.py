@@ -150,9 +150,19 @@ def as_dict(entry: LogEntry, viewer: Viewer) -> dict[str, Any]:
 
 def field_label(model: type[Model] | None, name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name) if model else name
+        label = str(model._meta.get_field(name).verbose_name) if model else name
     except FieldDoesNotExist:
-        return {"reason": "lý do"}.get(name, name)
+        label = {"reason": "lý do"}.get(name, name)
+    return label[:1].upper() + label[1:]
+
+
+def _label(model: type[Model] | None, name: str, value: Any) -> Any:
+    """A choice's Vietnamese label ("Nữ" for "F") where the field has choices."""
+    try:
+        choices = dict(model._meta.get_field(name).flatchoices) if model else {}
+    except (FieldDoesNotExist, AttributeError):
+        return value
+    return choices.get(value, value) if isinstance(value, str | int) else value
 
 
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -188,8 +198,9 @@ def rows_for_page(model: type[Model], pk: int, user: User, limit: int = 200) -> 
         data["action_label"] = ACTION_LABELS.get(data["action"], data["action"])
         data["timestamp"] = entry.timestamp
         data["fields"] = [
-            (field_label(model, name), shown(pair[0]), shown(pair[1]))
+            (field_label(model, name), shown(_label(model, name, pair[0])),
+             shown(_label(model, name, pair[1])))
             for name, pair in data["changes"].items()
-        ]
+        ]  # fmt: skip
         rows.append(data)
     return rows

@@ -114,9 +114,7 @@ def test_it_masks_ids_on_a_single_person_too(registry, organiser):
     assert row["citizen_id"] == "002*******21"
 
 
-def test_it_lets_only_id_readers_look_people_up_by_id_in_a_post_body(
-    registry, clerk, commission
-):
+def test_it_lets_only_id_readers_look_people_up_by_id_in_a_post_body(registry, clerk, commission):
     lookup = f"{PEOPLE}lookup/"
     found = clerk.post(lookup, {"citizen_id": "002 185 054 321"}, format="json")
     assert found.status_code == 200
