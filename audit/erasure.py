@@ -74,7 +74,7 @@ def erase_person(*, person: Person, reason: str, by: Any = None) -> Erasure:
         done = Erasure.objects.filter(person=locked).first()
         if done is not None:
             raise ErasureError(f"Dữ liệu cá nhân của người này đã được xoá ngày {done.at:%d/%m/%Y}")
-        old = {f: getattr(locked, f) for f in PERSONAL}
+        old = {f: getattr(locked, f) for f in PERSONAL} | {"user": locked.user_id}
         with quiet():  # these writes would copy the old values into the history
             _anonymise(locked)
             certificates = _anonymise_certificates(locked)
@@ -246,6 +246,8 @@ def _record(
         source=ctx.source, reason=reason,
     )  # fmt: skip
     cleared = {f: [REDACTED, getattr(person, f)] for f in PERSONAL if old[f] not in ("", None)}
+    if old["user"]:  # the trainee account is no longer linked (and closed if only that)
+        cleared["user"] = [old["user"], None]
     log_changes(person, cleared | {"reason": [None, reason]}, erasure=erasure.pk)
     for certificate in certificates:
         log_changes(

@@ -230,3 +230,20 @@ def test_the_admin_action_asks_a_reason_and_erases(mai, tree, client):
     client.post(url, chosen | {"reason": "Đơn 7", "confirm": "on"})
     erasure = Erasure.objects.get(person=mai)
     assert erasure.by == root and erasure.source == "admin"
+
+
+def test_a_trainee_account_of_the_erased_person_is_closed(mai, tree):
+    account = UserFactory(username=MAI_ID, first_name="Mai", email=EMAIL)
+    mai.user = account
+    mai.save()
+    erase_person(person=mai, reason="Đơn 9")
+    account.refresh_from_db()
+    mai.refresh_from_db()
+    assert mai.user is None
+    assert (account.is_active, account.username, account.email) == (
+        False,
+        f"da-xoa-{account.pk}",
+        "",
+    )
+    assert not account.has_usable_password()
+    assert MAI_ID not in audit_text()
