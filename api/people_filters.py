@@ -56,6 +56,11 @@ class DayFilter(filters.Filter):
     field_class = DayField
 
 
+ID_IN_URL = (
+    "Số CCCD không được gửi trong địa chỉ (URL được ghi vào nhật ký máy chủ); "
+    'tra cứu bằng POST /api/v1/people/lookup/ với {"citizen_id": "..."}'
+)
+
 # Ids are BigAutoField: a larger number would overflow the database driver (a 500, not a 400).
 MAX_ID = 2**63 - 1
 
@@ -165,7 +170,8 @@ class PersonFilter(DatedFilterSet):
     search = filters.CharFilter(method="filter_search", help_text="Họ và tên, không phân biệt dấu")
     citizen_id = filters.CharFilter(
         method="filter_citizen_id",
-        help_text="Số CCCD đầy đủ (chỉ người dùng được xem số CCCD)",
+        help_text="Không dùng: số CCCD không được nằm trong URL; tra cứu bằng "
+        'POST /api/v1/people/lookup/ {"citizen_id": "..."}',
     )
     unit = IdFilter(
         method="filter_unit",
@@ -187,7 +193,8 @@ class PersonFilter(DatedFilterSet):
         # Looking a number up would reveal it: only those who may read IDs can.
         if not can_read_ids(self.request.user):
             raise PermissionDenied("Bạn không có quyền tra cứu theo số CCCD")
-        return queryset.filter(citizen_id=value.strip())
+        # A URL is written to server and proxy logs: the number goes in a POST body.
+        raise ValidationError({"citizen_id": [ID_IN_URL]})
 
     def filter_unit(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
         day = self.day

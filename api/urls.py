@@ -3,6 +3,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 # Each area owns one module exposing `urlpatterns` under /api/v1/.
 urlpatterns = [
+    path("v1/", include("api.audit")),
+    path("v1/", include("api.people_lookup")),
     path("v1/", include("api.people")),
     path("v1/", include("api.training_extras")),
     path("v1/", include("api.training")),

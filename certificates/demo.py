@@ -12,6 +12,7 @@ from typing import TextIO
 from django.db.models import Min
 from django.utils import timezone
 
+import audit
 from certificates.models import Certificate, Issuer, IssuerName, Layout
 from certificates.services import issue_for_course, reissue_certificate, revoke_certificate
 from people.models import Organisation
@@ -28,7 +29,7 @@ REVOKE_REASON = "Cấp nhầm: học viên vắng một buổi, kết quả đã
 def load(*, stdout: TextIO) -> None:
     layout, _ = Layout.objects.get_or_create(name="Mẫu mặc định A4 ngang")
     issuers = {PARTY_CODE: _party(layout), FRONT_CODE: _front(layout)}
-    Programme.objects.filter(code__in=CERTIFYING).update(has_certificate=True)
+    audit.update(Programme.objects.filter(code__in=CERTIFYING), has_certificate=True)
     courses = (
         Course.objects.filter(status=Course.Status.COMPLETED, programme__code__in=CERTIFYING)
         .select_related("programme")

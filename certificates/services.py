@@ -398,6 +398,8 @@ def reserve_number_try(number: str) -> str | None:
 def release_number_try(slot: str) -> None:
     """A successful look-up does not count against its number."""
     cache.delete(slot)
+
+
 def sees_reason_text(user: Any, certificate: Certificate) -> bool:
     """The free-text revocation reason is for staff: a signed-in user who may see the
     certificate (its holder's units, its course's organiser, the holder's own account)."""

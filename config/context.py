@@ -18,6 +18,7 @@ NAVIGATION = [
     ("training:calendar", _("Lịch"), None),
     ("certificates:list", _("Giấy chứng nhận"), Cap.CERTIFICATES_READ),
     ("certificates:mine", _("Giấy chứng nhận của tôi"), Cap.SELF_READ),
+    ("audit:batches", _("Lô nhập liệu"), Cap.AUDIT_READ),
     ("api-docs", _("API"), Cap.REGISTRY_READ),
 ]
 

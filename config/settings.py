@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "csp",
     "axes",
+    "auditlog",
     "access",
     "people",
     "training",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "coverage",
     "api",
     "backup",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.RequestRolesMiddleware",
+    "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its answer (config.lockout).
@@ -201,6 +204,11 @@ TASKS = {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
     }
 }
+
+# The audit trail (django-auditlog, configured by the `audit` app): changes stored as JSON
+# {field: [before, after]}; the correlation id of an entry is its import batch, request or command.
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_CID_GETTER = "audit.contexts.current_cid"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "taphuan@localhost")

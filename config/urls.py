@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("training.urls")),
     path("", include("certificates.urls")),
     path("", include("coverage.urls")),
+    path("", include("audit.urls")),
 ]

@@ -7,8 +7,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from django.db import transaction
-
+import audit
 from access.policy import Cap, can, can_see_unit, holds, refusal
 from config.spreadsheets import SpreadsheetError, read_table
 from coverage.models import FrozenReport, Indicator, IndicatorValue
@@ -305,7 +304,10 @@ def import_indicator_values(*, file: IO[bytes] | Any, by: Any) -> int:
         raise CoverageError(f"Không nhập được: {len(errors)} lỗi", errors)
     if not parsed:
         raise CoverageError("Tệp không có dòng số liệu nào")
-    with transaction.atomic():
+    content, name = audit.file_bytes(file)
+    with audit.import_batch(
+        kind=audit.Kind.INDICATORS, content=content, file_name=name, user=by
+    ) as batch:
         for row in parsed:
             record_indicator_value(
                 indicator=row.indicator,
@@ -316,4 +318,9 @@ def import_indicator_values(*, file: IO[bytes] | Any, by: Any) -> int:
                 source=row.source,
                 by=by,
             )
+        created, changed = audit.written_in(batch, IndicatorValue)
+        audit.tally(
+            batch, read=len(parsed), created=created, changed=changed,
+            unchanged=len(parsed) - created - changed, units={r.unit for r in parsed},
+        )  # fmt: skip
     return len(parsed)

@@ -10,7 +10,7 @@ from dataclasses import fields as dataclass_fields
 from typing import Any, cast
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
@@ -20,8 +20,9 @@ from access.admin import PolicyAdmin
 from access.policy import can_read_ethnicity, can_read_ids, granted_unit_ids, is_unrestricted
 from access.scopes import visible
 from access.services import AccessError, grant_access
+from audit.admin import erase_people
 from people import services
-from people.ids import mask
+from people.ids import ID_IN_URL, holds_number, mask
 from people.models import (
     Grant,
     Level,
@@ -337,6 +338,7 @@ class PersonAdmin(RegistryAdmin):
     folded_search_fields = ("search_text",)
     autocomplete_fields = ["home_unit", "user"]
     readonly_fields = ["masked_citizen_id"]
+    actions = [erase_people]
 
     @admin.display(description="số CCCD")
     def masked_citizen_id(self, obj: Person) -> str:
@@ -361,11 +363,10 @@ class PersonAdmin(RegistryAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
     ) -> tuple[QuerySet, bool]:
-        found, duplicates = super().get_search_results(request, queryset, search_term)
-        number = search_term.strip()
-        if number.isdigit() and can_read_ids(request.user):
-            found = found | queryset.filter(Q(citizen_id=number) | Q(legacy_id=number))
-        return found, duplicates
+        if holds_number(search_term):  # never an ID in the URL: the POST form above the list
+            messages.warning(request, ID_IN_URL)
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
 
 
 class _DryRun(Exception):

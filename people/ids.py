@@ -70,3 +70,17 @@ def mask(number: str | None) -> str:
     if len(number) <= 5:
         return "*" * len(number)
     return number[:3] + "*" * (len(number) - 5) + number[-2:]
+
+
+_NUMBER_RUN = re.compile(r"\d{9,}")
+# Shown when a citizen ID arrives in a query string (URLs end up in server and proxy logs).
+ID_IN_URL = (
+    "Không tìm theo số CCCD trên địa chỉ trang (địa chỉ được ghi vào nhật ký máy chủ): "
+    "dùng ô «Tìm theo số CCCD», số được gửi kín"
+)
+
+
+def holds_number(text: str | None) -> bool:
+    """The text carries what may be a citizen ID or an old ID number (9 or more digits in a
+    row, spaces, dots and dashes between digits ignored)."""
+    return bool(_NUMBER_RUN.search(re.sub(r"(?<=\d)[\s.\-]+(?=\d)", "", text or "")))

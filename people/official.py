@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+import audit
 from people.models import (
     FAR_FUTURE,
     FAR_PAST,
@@ -246,7 +247,7 @@ def unit_fields(row: Row) -> dict[str, object]:
 def sync_units(rows: list[Row], summary: Summary) -> dict[Key, Unit]:
     """Create missing units and update changed ones in place, matched on edition + source key."""
     existing = {(u.edition, u.source_key): u for u in Unit.objects.filter(edition__in=OFFICIAL)}
-    units, new, changed = {}, [], []
+    units, new, changed, before = {}, [], [], []
     for row in rows:
         values = unit_fields(row)
         unit = existing.get((row.edition, row.source_key))
@@ -254,12 +255,15 @@ def sync_units(rows: list[Row], summary: Summary) -> dict[Key, Unit]:
             unit = Unit(edition=row.edition, source_key=row.source_key, **values)
             new.append(unit)
         elif any(getattr(unit, k) != v for k, v in values.items()):
+            before += audit.snapshot([unit])
             for k, v in values.items():
                 setattr(unit, k, v)
             changed.append(unit)
         units[row.edition, row.source_key] = unit
     Unit.objects.bulk_create(new, batch_size=2000)
     Unit.objects.bulk_update(changed, list(unit_fields(rows[0])), batch_size=1000)
+    audit.log_created(new)
+    audit.log_updated(zip(before, changed, strict=True))
     summary.created["units"], summary.updated["units"] = len(new), len(changed)
     return units
 
@@ -282,13 +286,14 @@ def sync_placements(rows: list[Row], units: dict[Key, Unit], summary: Summary) -
         else:
             stale.append(p.pk)
     UnitPlacement.objects.filter(pk__in=stale).delete()
-    UnitPlacement.objects.bulk_create(
+    created = UnitPlacement.objects.bulk_create(
         [
             UnitPlacement(unit_id=u, parent_id=p, valid_from=span[u][0], valid_to=span[u][1])
             for u, p in wanted - have
         ],
         batch_size=2000,
     )
+    audit.log_created(created)
     summary.created["placements"], summary.deleted["placements"] = len(wanted - have), len(stale)
 
 
@@ -354,7 +359,7 @@ def rebuild_villages_below(unit_ids: set[int]) -> int:
 def sync_lineage(links: list[Link], units: dict[Key, Unit], summary: Summary) -> None:
     """Old → new rows between loaded units; kind and default updated in place."""
     existing = {(x.old_id, x.new_id): x for x in UnitLineage.objects.all()}
-    new, changed = [], []
+    new, changed, before = [], [], []
     for link in links:
         old, successor = units.get((LEGACY, link.old_key)), units.get((E2025, link.new_key))
         if old is None or successor is None:
@@ -365,10 +370,13 @@ def sync_lineage(links: list[Link], units: dict[Key, Unit], summary: Summary) ->
                 UnitLineage(old=old, new=successor, kind=link.kind, is_default=link.is_default)
             )
         elif (row.kind, row.is_default) != (link.kind, link.is_default):
+            before += audit.snapshot([row])
             row.kind, row.is_default = link.kind, link.is_default
             changed.append(row)
     UnitLineage.objects.bulk_create(new, batch_size=2000)
     UnitLineage.objects.bulk_update(changed, ["kind", "is_default"])
+    audit.log_created(new)
+    audit.log_updated(zip(before, changed, strict=True), ["kind", "is_default"])
     summary.created["lineage"], summary.updated["lineage"] = len(new), len(changed)
 
 

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 
+import audit
 from access.policy import Cap, is_unrestricted, unit_ids_for
 from access.scopes import visible, writable
 from config.dates import parse_date, show
@@ -151,6 +152,7 @@ class ImportResult:
     errors: list[Problem] = field(default_factory=list)
     lines: dict[str, list[Line]] = field(default_factory=lambda: defaultdict(list))
     written: bool = False
+    batch: Any = None  # the audit.ImportBatch of a written import
 
     @property
     def ok(self) -> bool:
@@ -769,16 +771,51 @@ def _column_order(column: str) -> int:
 
 
 def _write(planner: Planner) -> None:
-    _create_villages(planner._distinct_villages(), planner.successors)
-    _create_organisations(list(planner.new_orgs.values()))
-    _create_people(list({id(p): p for p in planner.new_people.values()}.values()))
-    people = Person.objects.in_bulk(list(planner.person_updates))
-    for pk, data in planner.person_updates.items():
-        save_person(data, person=people[pk])
-    for entry, position in planner.changes:
-        assert entry.end
-        end_position(position=position, end=entry.end)
-    Position.objects.bulk_create([_position(e) for e in planner.creates], batch_size=1000)
+    # Audited in bulk (one insert per kind of row), not one entry per row through signals.
+    with audit.quiet():
+        _create_villages(planner._distinct_villages(), planner.successors)
+        _create_organisations(list(planner.new_orgs.values()))
+        _create_people(list({id(p): p for p in planner.new_people.values()}.values()))
+        people = Person.objects.in_bulk(list(planner.person_updates))
+        changed = [*people.values(), *(position for _, position in planner.changes)]
+        before = audit.snapshot(changed)
+        for pk, data in planner.person_updates.items():
+            save_person(data, person=people[pk])
+        for entry, position in planner.changes:
+            assert entry.end
+            end_position(position=position, end=entry.end)
+        positions = [_position(e) for e in planner.creates]
+        Position.objects.bulk_create(positions, batch_size=1000)
+    audit.log_updated(zip(before, changed, strict=True))
+    audit.log_created(positions)
+
+
+def _touched_units(planner: Planner) -> set[Unit]:
+    """The villages (or communes) of the file's rows: who sees them sees the batch."""
+    units = set()
+    for entry in planner.entries:
+        unit = entry.unit.unit if isinstance(entry.unit, NewVillage) else entry.unit
+        if unit is not None or entry.commune is not None:
+            units.add(unit or entry.commune)
+    return units
+
+
+def _write_batch(planner: Planner, content: bytes, filename: str, user: Any) -> Any:
+    """Write the plan inside an import batch that keeps the file and the counts."""
+    result = planner.result
+    with audit.import_batch(
+        kind=audit.Kind.ROSTER, content=content, file_name=filename, user=user
+    ) as batch:
+        _write(planner)
+        audit.tally(
+            batch,
+            read=len(planner.entries),
+            created=result.created,
+            changed=result.closed + result.updated,
+            unchanged=result.unchanged,
+            units=_touched_units(planner),
+        )
+    return batch
 
 
 def _create_organisations(orgs: list[NewOrganisation]) -> None:
@@ -788,7 +825,9 @@ def _create_organisations(orgs: list[NewOrganisation]) -> None:
         name = org.name or f"{OrgKind(org.kind).label} {unit.name}"
         org.created = Organisation(unit=unit, kind=org.kind, name=name)
         org.created.derive_keys()
-    Organisation.objects.bulk_create([o.created for o in orgs if o.created], batch_size=1000)
+    created = [o.created for o in orgs if o.created]
+    Organisation.objects.bulk_create(created, batch_size=1000)
+    audit.log_created(created)
 
 
 def _create_people(people: list[NewPerson]) -> None:
@@ -797,7 +836,9 @@ def _create_people(people: list[NewPerson]) -> None:
         home = person.home.unit if isinstance(person.home, NewVillage) else person.home
         person.created = Person(home_unit=home, **_person_fields(person.data))
         person.created.derive_keys()
-    Person.objects.bulk_create([p.created for p in people if p.created], batch_size=1000)
+    created = [p.created for p in people if p.created]
+    Person.objects.bulk_create(created, batch_size=1000)
+    audit.log_created(created)
 
 
 def _person_fields(data: PersonData) -> dict[str, Any]:
@@ -824,6 +865,7 @@ def _create_villages(villages: list[NewVillage], successors: dict[int, UnitLinea
                 UnitPlacement(unit=unit, parent=successor.new, valid_from=successor.effective)
             )
     UnitPlacement.objects.bulk_create(placements, batch_size=1000)
+    audit.log_created([*(v.unit for v in villages if v.unit), *placements])
     if villages:
         rebuild_ancestry([v.unit for v in villages if v.unit])
 
@@ -881,7 +923,7 @@ def import_roster(
         if result.errors or dry_run:
             return result
         try:
-            _write(planner)
+            result.batch = _write_batch(planner, content, filename, user)
         except (PeopleError, IntegrityError) as e:
             transaction.set_rollback(True)
             # Another clerk wrote to the same seats between our checks and our writes.

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from people import views
+from people import person_views, views
 
 app_name = "people"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("danh-ba/nhap/", views.roster_import, name="import"),
     path("danh-ba/mau.xlsx", views.roster_template, name="template"),
     path("danh-ba/xuat.xlsx", views.roster_export, name="export"),
+    path("danh-ba/nguoi/<int:pk>/", person_views.person, name="person"),
+    path("danh-ba/tim-cccd/", person_views.find_by_id, name="find_by_id"),
 ]

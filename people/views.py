@@ -25,7 +25,7 @@ from access.policy import (
 from access.scopes import visible
 from config.dates import parse_date
 from config.spreadsheets import SpreadsheetError, read_upload
-from people.ids import mask
+from people.ids import ID_IN_URL, holds_number, mask
 from people.models import Grant, Level, Person, Position, Role, Unit
 from people.roster import export_roster, import_roster, roster_positions, template_workbook
 from people.text import fold, name_sort_key
@@ -127,7 +127,7 @@ def _roster_rows(request: HttpRequest, unit: Unit, day: date) -> Any:
         positions = roster_positions(unit=unit, as_of=day, user=request.user)
     if role := _param(request, "role"):
         positions = positions.filter(role__code=role)
-    if query := _param(request, "q"):
+    if (query := _param(request, "q")) and not holds_number(query):
         positions = positions.filter(person__search_text__contains=fold(query))
     return positions.order_by("person__sort_key", "role__order", "pk")
 
@@ -149,6 +149,8 @@ def roster(request: HttpRequest) -> HttpResponse:
     context = {
         "day": day,
         "date_error": date_error,
+        "query_error": ID_IN_URL if holds_number(request.GET.get("q")) else "",
+        "can_find_by_id": can_read_ids(request.user),
         "starts": starts,
         "unit": unit,
         "children": _children(unit, day) if unit else [],

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from access.admin import InlinePolicy, PolicyAdmin
-from access.policy import can_read_ids
+from people.ids import ID_IN_URL, holds_number
 from training import services
 from training.models import (
     Attendance,
@@ -130,10 +130,15 @@ class TrainingRecordAdmin(PolicyAdmin):
     list_filter = ["source", "programme"]
     search_fields = ["person__full_name", "certificate_number"]
 
-    def get_search_fields(self, request: HttpRequest) -> list[str]:
-        # Searching by citizen ID would confirm a number to staff who may not read IDs.
-        fields = list(super().get_search_fields(request))
-        return [*fields, "person__citizen_id"] if can_read_ids(request.user) else fields
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        # A citizen ID in `?q=` would be in the URL (and the server's log): find the person by
+        # ID with the POST form of the people list, their records are on their page.
+        if holds_number(search_term):
+            messages.warning(request, ID_IN_URL)
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
 
     autocomplete_fields = ["person", "course", "enrollment"]
     date_hierarchy = "completed_on"

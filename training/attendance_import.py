@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+import audit
 from config.spreadsheets import SpreadsheetError, read_table, save_workbook, xlsx_value
 from people.text import clean, fold, match_key
 from training.models import Attendance, Enrollment, Session
@@ -54,6 +55,7 @@ class AttendanceImportError(TrainingError):
 class ImportResult:
     rows: int
     changed: int
+    batch: Any = None  # the audit.ImportBatch it was written in
 
     def summary(self) -> str:
         return f"Đã đọc {self.rows} học viên; {self.changed} điểm danh mới hoặc thay đổi."
@@ -207,5 +209,14 @@ def import_attendance(
         raise AttendanceImportError(errors)
     if not marks:
         raise AttendanceImportError(["Tệp không có dòng học viên nào"])
-    changed = record_attendance(session=session, marks=marks, by=by)
-    return ImportResult(rows=len(marks), changed=changed)
+    content, name = audit.file_bytes(file, getattr(file, "name", None) or "diem-danh.xlsx")
+    with audit.import_batch(
+        kind=audit.Kind.ATTENDANCE, content=content, file_name=name, user=by
+    ) as batch:
+        changed = record_attendance(session=session, marks=marks, by=by)
+        created, updated = audit.written_in(batch, Attendance)
+        audit.tally(
+            batch, read=len(marks), created=created, changed=updated,
+            unchanged=len(marks) - created - updated, units=audit.course_units(session.course),
+        )  # fmt: skip
+    return ImportResult(rows=len(marks), changed=changed, batch=batch)

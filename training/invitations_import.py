@@ -6,6 +6,7 @@ invited (over capacity → waitlisted, already invited → unchanged)."""
 from dataclasses import dataclass, field
 from typing import Any
 
+import audit
 from config.spreadsheets import Problem, SpreadsheetError, read_table, read_upload
 from people import ids
 from people.services import PeopleError
@@ -33,6 +34,7 @@ class InviteFileResult:
     already: int = 0
     errors: list[Problem] = field(default_factory=list)
     written: bool = False
+    batch: Any = None  # the audit.ImportBatch of a written import
 
     def summary(self) -> str:
         return (
@@ -98,7 +100,7 @@ def invite_from_file(
     people = [r.person for r in rows if r.person is not None]
     before = set(course.enrollments.exclude(status="cancelled").values_list("pk", flat=True))
     try:
-        enrollments = invite_many(course=course, people=people, by=user)
+        enrollments, batch = _invite_in_batch(course, people, user, content, name)
     except TrainingError as e:
         return InviteFileResult(errors=[Problem(0, "", str(e))])
     fresh = [e for e in enrollments if e.pk not in before]
@@ -107,4 +109,20 @@ def invite_from_file(
         waitlisted=sum(e.status == Enrollment.Status.WAITLISTED for e in fresh),
         already=len(enrollments) - len(fresh),
         written=True,
+        batch=batch,
     )
+
+
+def _invite_in_batch(
+    course: Course, people: list[Any], user: Any, content: bytes, name: str
+) -> tuple[list[Enrollment], Any]:
+    with audit.import_batch(
+        kind=audit.Kind.INVITATIONS, content=content, file_name=name, user=user
+    ) as batch:
+        enrollments = invite_many(course=course, people=people, by=user)
+        created, changed = audit.written_in(batch, Enrollment)
+        audit.tally(
+            batch, read=len(people), created=created, changed=changed,
+            unchanged=len(enrollments) - created - changed, units=audit.course_units(course),
+        )  # fmt: skip
+    return enrollments, batch

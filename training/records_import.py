@@ -11,15 +11,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
+import audit
 from access.policy import Cap
 from access.scopes import visible, writable
 from config.dates import parse_date, show
 from config.spreadsheets import Problem, SpreadsheetError, Table, read_table
 from people import ids
-from people.models import Person
+from people.models import Person, Position
 from people.services import PeopleError
 from people.text import clean, match_key
 from training.models import Programme, TrainingRecord
@@ -58,6 +58,7 @@ class RecordsImportResult:
     unchanged: int = 0
     errors: list[Problem] = field(default_factory=list)
     written: bool = False
+    batch: Any = None  # the audit.ImportBatch of a written import
 
     @property
     def ok(self) -> bool:
@@ -299,7 +300,32 @@ def run_import(
     result = RecordsImportResult(created=len(new), unchanged=skipped, errors=problems)
     if problems or dry_run:
         return result
-    with transaction.atomic():
+    with audit.import_batch(
+        kind=audit.Kind.TRAINING_RECORDS, content=content, file_name=name, user=user
+    ) as batch:
         TrainingRecord.objects.bulk_create(new, ignore_conflicts=True)
-    result.written = True
+        _log_written(new)
+        people = {r.person for r in rows if r.person}
+        audit.tally(
+            batch, read=len(rows), created=len(new), unchanged=skipped, units=_units_of(people)
+        )
+    result.written, result.batch = True, batch
     return result
+
+
+def _log_written(new: list[TrainingRecord]) -> None:
+    """ignore_conflicts leaves the records without ids: read them back in one query."""
+    keys = {(r.person_id, r.programme_id, r.completed_on) for r in new}
+    written = TrainingRecord.objects.filter(
+        person_id__in={k[0] for k in keys}, source=TrainingRecord.Source.IMPORT
+    ).select_related("person", "programme")
+    audit.log_created(r for r in written if (r.person_id, r.programme_id, r.completed_on) in keys)
+
+
+def _units_of(people: set[Person]) -> set[int]:
+    """Where the people are registered or serve: who sees those units sees the batch."""
+    ids = {p.home_unit_id for p in people if p.home_unit_id}
+    served = Position.objects.filter(person__in=people).values_list(
+        "organisation__unit_id", flat=True
+    )
+    return ids | set(served)

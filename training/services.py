@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, ProtectedError, Q
 from django.utils import timezone
 
+import audit
 from people.models import Person, Position
 from people.text import match_key
 from training import calendar
@@ -160,6 +161,7 @@ def add_sessions(
         raise TrainingError("Không có buổi học nào (kiểm tra ngày bắt đầu và số ngày)")
     with transaction.atomic():
         created = Session.objects.bulk_create(sessions)
+        audit.log_created(created)
     return Scheduled(created, session_warnings(course=course, sessions=created))
 
 
@@ -301,6 +303,7 @@ def invite_many(*, course: Course, people: Iterable[Person], by: Any = None) -> 
         if locked.status in CLOSED:
             raise TrainingError("Lớp đã kết thúc hoặc đã hủy, không mời thêm được")
         existing = {e.person_id: e for e in locked.enrollments.filter(person__in=people)}
+        before = {e.pk: e for e in audit.snapshot(existing.values())}
         free = locked.capacity - _seats_taken(locked)
         snapshots = _snapshots(people, timezone.localdate())
         inviter = by if getattr(by, "pk", None) else None
@@ -326,6 +329,8 @@ def invite_many(*, course: Course, people: Iterable[Person], by: Any = None) -> 
         Enrollment.objects.bulk_create(new)
         fields = ["status", "role_label", "unit_name", "invited_by", "created_at"]
         Enrollment.objects.bulk_update(again, fields)
+        audit.log_created(new)
+        audit.log_updated(((before[e.pk], e) for e in again), fields)
     return result
 
 
@@ -339,9 +344,11 @@ def _promote_waitlisted(course: Course) -> list[Enrollment]:
             "created_at", "pk"
         )[:free]
     )
+    before = audit.snapshot(waiting)
     for e in waiting:
         e.status = Enrollment.Status.INVITED
     Enrollment.objects.bulk_update(waiting, ["status"])
+    audit.log_updated(zip(before, waiting, strict=True), ["status"])
     return waiting
 
 
@@ -480,15 +487,25 @@ def _upsert_marks(session: Session, marks: dict[int, str], course: Course) -> in
         if e not in existing
     ]
     changed = [a for e, a in existing.items() if a.status != marks[e]]
+    before = audit.snapshot(changed)
     for a in changed:
         a.status = marks[a.enrollment_id]
         a.recorded_at = timezone.now()
     # The unique (session, enrollment) constraint is the backstop against a concurrent replay.
     Attendance.objects.bulk_create(new, ignore_conflicts=True)
     Attendance.objects.bulk_update(changed, ["status", "recorded_at"])
+    _log_marks(session, new, zip(before, changed, strict=True))
     if (new or changed) and course.status in (Course.Status.DRAFT, Course.Status.OPEN):
-        Course.objects.filter(pk=course.pk).update(status=Course.Status.RUNNING)
+        audit.update(Course.objects.filter(pk=course.pk), status=Course.Status.RUNNING)
     return len(new) + len(changed)
+
+
+def _log_marks(session: Session, new: list[Attendance], changed: Iterable[tuple]) -> None:
+    """ignore_conflicts leaves the new marks without ids: read them back, in one query."""
+    if new:
+        written = session.attendances.filter(enrollment_id__in=[a.enrollment_id for a in new])
+        audit.log_created(written.select_related("enrollment__person", "session__course"))
+    audit.log_updated(changed, ["status"])
 
 
 # --- results and records -----------------------------------------------------------------
@@ -525,9 +542,11 @@ def change_programme_validity(*, programme: Programme, validity_months: int | No
         programme.save(update_fields=["validity_months"])
         records = list(TrainingRecord.objects.filter(programme=programme).select_for_update())
         changed = [r for r in records if r.expires_on != expiry(programme, r.completed_on)]
+        before = audit.snapshot(changed)
         for record in changed:
             record.expires_on = expiry(programme, record.completed_on)
         TrainingRecord.objects.bulk_update(changed, ["expires_on"], batch_size=2000)
+        audit.log_updated(zip(before, changed, strict=True), ["expires_on"])
     return len(changed)
 
 
@@ -558,6 +577,7 @@ def _write_results(course: Course, n_sessions: int, completed_on: date) -> list[
     attended = Count("attendances", filter=Q(attendances__status__in=Attendance.ATTENDED))
     enrollments = list(course.enrollments.filter(status__in=MARKABLE).annotate(n=attended))
     passed = []
+    before = audit.snapshot(enrollments)
     for e in enrollments:
         ok = passes(
             programme=course.programme, attended=e.n, sessions=n_sessions, essay=e.essay_mark
@@ -566,6 +586,7 @@ def _write_results(course: Course, n_sessions: int, completed_on: date) -> list[
         if ok:
             passed.append(e)
     Enrollment.objects.bulk_update(enrollments, ["status"])
+    audit.log_updated(zip(before, enrollments, strict=True), ["status"])
     return _save_records(course, passed, completed_on)
 
 
@@ -584,6 +605,7 @@ def _save_records(
     }
     linked: list[TrainingRecord] = []
     new: list[TrainingRecord] = []
+    before = {r.pk: r for r in audit.snapshot(existing.values())}
     for e in enrollments:
         record = existing.get(e.person_id) or TrainingRecord(
             person_id=e.person_id,
@@ -595,8 +617,12 @@ def _save_records(
         record.course, record.enrollment = course, e
         record.organiser_name = record.organiser_name or course.organiser_name
         (linked if record.pk else new).append(record)
-    TrainingRecord.objects.bulk_update(linked, ["course", "enrollment", "organiser_name"])
-    return linked + TrainingRecord.objects.bulk_create(new)
+    fields = ["course", "enrollment", "organiser_name"]
+    TrainingRecord.objects.bulk_update(linked, fields)
+    created = TrainingRecord.objects.bulk_create(new)
+    audit.log_updated(((before[r.pk], r) for r in linked), fields)
+    audit.log_created(created)
+    return linked + created
 
 
 def _issue_certificates(course: Course, report_to: Course | None = None) -> None:

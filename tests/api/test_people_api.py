@@ -114,9 +114,21 @@ def test_it_masks_ids_on_a_single_person_too(registry, organiser):
     assert row["citizen_id"] == "002*******21"
 
 
-def test_it_lets_only_id_readers_look_people_up_by_id(registry, clerk, commission):
-    assert only(clerk.get(PEOPLE, {"citizen_id": ID_WOMAN_1985}))["id"] == registry.secretary.pk
-    assert ids(clerk.get(PEOPLE, {"citizen_id": ID_MAN_1980})) == set()
+def test_it_lets_only_id_readers_look_people_up_by_id_in_a_post_body(registry, clerk, commission):
+    lookup = f"{PEOPLE}lookup/"
+    found = clerk.post(lookup, {"citizen_id": "002 185 054 321"}, format="json")
+    assert found.status_code == 200
+    assert [p["id"] for p in found.json()["results"]] == [registry.secretary.pk]
+    assert found.json()["results"][0]["citizen_id"] == ID_WOMAN_1985
+    assert clerk.post(lookup, {"citizen_id": ID_MAN_1980}, format="json").json()["count"] == 0
+    assert commission.post(lookup, {"citizen_id": ID_WOMAN_1985}, format="json").status_code == 403
+    assert clerk.post(lookup, {"citizen_id": "12"}, format="json").status_code == 400
+
+
+def test_it_refuses_a_citizen_id_in_the_query_string(registry, clerk, commission):
+    refused = clerk.get(PEOPLE, {"citizen_id": ID_WOMAN_1985})
+    assert refused.status_code == 400
+    assert "POST /api/v1/people/lookup/" in refused.json()["citizen_id"][0]
     assert commission.get(PEOPLE, {"citizen_id": ID_WOMAN_1985}).status_code == 403
 
 
