@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.test import TestCase
 from django.utils import timezone
 
+from audit.models import ImportBatch
 from certificates.models import Certificate, Issuer
 from coverage.models import FrozenReport, Indicator, IndicatorValue
 from people import services as people
@@ -47,6 +48,7 @@ class Side:
     frozen: FrozenReport
     user: object
     grant: Grant
+    batch: ImportBatch
     markers: list[str] = field(default_factory=list)
 
 
@@ -127,6 +129,16 @@ def _side(tree, commune: Unit, *, tag: str, given: str, citizen_id: str, born: d
         note=f"Số 12-BC/{tag}",
         frozen_by=user,
     )
+    batch = ImportBatch.objects.create(
+        kind=ImportBatch.Kind.ROSTER,
+        user=user,
+        source="page",
+        file_name=f"danh-sach-{slug}.xlsx",
+        sha256=ImportBatch.digest(slug.encode()),
+        content=slug.encode(),
+        rows_read=1,
+    )
+    batch.units.set([commune, village])
     return Side(
         commune=commune,
         village=village,
@@ -145,6 +157,7 @@ def _side(tree, commune: Unit, *, tag: str, given: str, citizen_id: str, born: d
         frozen=frozen,
         user=user,
         grant=grant(user, commune, Grant.Role.CLERK),
+        batch=batch,
         markers=[
             person.full_name,
             given,
@@ -159,6 +172,7 @@ def _side(tree, commune: Unit, *, tag: str, given: str, citizen_id: str, born: d
             certificate.number,
             certificate.code,
             user.username,
+            f"danh-sach-{slug}.xlsx",
         ],
     )
 

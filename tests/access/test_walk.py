@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Model
@@ -21,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from audit.models import ImportBatch
 from certificates.models import Certificate, Issuer
 from coverage.models import FrozenReport, IndicatorValue
 from people.models import Grant, Organisation, Person, Position, Role, Unit, UnitPlacement
@@ -66,6 +68,13 @@ FILL: dict[str, Filler] = {
     "certificates:course_pdf": lambda s: {"course_id": s.course.pk},
     "certificates:course_zip": lambda s: {"course_id": s.course.pk},
     "coverage:frozen_compare": lambda s: {"pk": s.frozen.pk},
+    "people:person": lambda s: {"pk": s.person.pk},
+    "audit:export": lambda s: {"pk": s.person.pk, "fmt": "json"},
+    "audit:erase": lambda s: {"pk": s.person.pk},
+    "audit:batch": lambda s: {"pk": s.batch.pk},
+    "audit:batch_file": lambda s: {"pk": s.batch.pk},
+    "import-batch-detail": lambda s: {"pk": s.batch.pk},
+    "import-batch-file": lambda s: {"pk": s.batch.pk},
     # The token is the credential (its owner's courses): the walk tries one nobody holds.
     "training:calendar_feed": lambda s: {"token": "khong-co-ma-nay-" + "x" * 27},
     # API
@@ -128,6 +137,7 @@ def _admin_pk(model: type[Model], side: Side) -> Any:
         Issuer: side.issuer,
         IndicatorValue: side.value,
         FrozenReport: side.frozen,
+        ImportBatch: side.batch,
         get_user_model(): side.user,  # type: ignore[dict-item]
     }
     if model in rows:
@@ -289,7 +299,7 @@ def foreign_body(side: Side) -> dict[str, Any]:
 WATCHED: list[type[Model]] = [
     Unit, UnitPlacement, Organisation, Person, Position, Grant, Role, Programme, Target, Course,
     Session, Enrollment, Attendance, TrainingRecord, Certificate, Issuer, IndicatorValue,
-    FrozenReport,
+    FrozenReport, ImportBatch,
 ]  # fmt: skip
 
 
@@ -298,6 +308,7 @@ def fingerprint() -> dict[str, list[dict[str, Any]]]:
     users = list(get_user_model().objects.order_by("pk").values("pk", "username", "is_staff"))
     return {
         "users": users,
+        "history": [LogEntry.objects.count()],  # type: ignore[dict-item]
         **{m.__name__: list(m._default_manager.order_by("pk").values()) for m in WATCHED},
     }
 
@@ -373,6 +384,7 @@ PATH_ROWS: dict[str, Callable[[Side], Any]] = {
     "certificates": lambda s: s.certificate.pk,
     "issuers": lambda s: s.issuer.pk,
     "organisers": lambda s: s.body.pk,
+    "import-batches": lambda s: s.batch.pk,
     "verify": lambda s: s.certificate.code,
     "roles": lambda s: Role.objects.order_by("pk").first().pk,  # type: ignore[union-attr]
     "programmes": lambda s: s.course.programme_id,
@@ -395,6 +407,7 @@ QUERY_ROWS: dict[str, Callable[[Side], Any]] = {
     "issuer": lambda s: s.issuer.pk,
     "code": lambda s: s.commune.code,
     "search": lambda s: s.person.given_name,
+    "object": lambda s: [f"people.person:{s.person.pk}", f"training.course:{s.course.pk}"],
     "q": lambda s: s.person.given_name,
 }
 
