@@ -1,7 +1,7 @@
 """The admin asks the access policy too: one base class for every ModelAdmin of the project,
 and every other registered admin (users, groups, libraries') is for superusers only."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -91,13 +91,13 @@ class PolicyAdmin(admin.ModelAdmin):
         collector.collect(list(objs))
         reached: dict[type[Model], set[Any]] = {}
         for model, rows in collector.model_objs.items():
-            reached.setdefault(model, set()).update(r.pk for r in rows)
+            reached.setdefault(cast(type[Model], model), set()).update(r.pk for r in rows)
         for row in collector.protected:
             reached.setdefault(type(row), set()).add(row.pk)
-        for model, pks in reached.items():
-            if model not in RULES:
+        for kind, pks in reached.items():
+            if kind not in RULES:
                 continue
-            seen = visible(request.user, model).filter(pk__in=pks).count()
+            seen = visible(request.user, kind).filter(pk__in=pks).count()
             if seen != len(pks):
                 return True
         return False

@@ -66,6 +66,7 @@ class VisibleRelated(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> QuerySet:
         request = self.context.get("request")
         rows = super().get_queryset()
+        assert rows is not None, "a VisibleRelated field needs a queryset"
         # Without the request (a serializer made without context) nothing can be chosen.
         return rows.none() if request is None else visible(request.user, rows)
 

@@ -13,12 +13,14 @@ from datetime import date
 from enum import StrEnum
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as Account
 from django.db.models import QuerySet
 
 from people.models import Grant, Person, Unit, UnitAncestry, UnitLineage
 
-User = AbstractBaseUser | AnonymousUser
+# Who asks: a signed-in account (the user model) or an anonymous visitor.
+User = Account | AnonymousUser
 
 
 class Cap(StrEnum):
@@ -140,8 +142,8 @@ def roles_of(user: User) -> set[str]:
         return set(Grant.Role.values)
     if not user.is_authenticated:
         return set()
-    memo = getattr(user, ROLES_MEMO, False)
-    if memo:
+    memo: frozenset[str] | None | bool = getattr(user, ROLES_MEMO, False)
+    if isinstance(memo, frozenset) and memo:
         return set(memo)
     rows = get_user_model().objects.filter(pk=user.pk).values_list("grants__role", "person__pk")
     roles = {role for role, _ in rows if role}  # one query for grants and the trainee link
@@ -165,7 +167,7 @@ def holds(user: User, cap: Cap) -> bool:
 
 def granted_unit_ids(user: User, cap: Cap | None = None) -> QuerySet:
     """Ids of the units granted to the user (with a role carrying `cap`, if given)."""
-    grants = Grant.objects.filter(user_id=user.pk)
+    grants = Grant.objects.filter(user_id=user.pk or 0)
     if cap is not None:
         grants = grants.filter(role__in=roles_with(cap))
     return grants.values("unit_id")

@@ -6,7 +6,7 @@ not listed here cannot be scoped, and asking for it is an error (so a new model 
 left open)."""
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -47,6 +47,7 @@ from training.models import (
 )
 
 M = TypeVar("M", bound=Model)
+QS = TypeVar("QS", bound=QuerySet[Any])
 Narrow = Callable[[QuerySet, User, Cap], QuerySet]
 
 
@@ -240,7 +241,11 @@ def _rule(rows: QuerySet) -> Rule:
         raise LookupError(f"{rows.model.__name__} has no access rule in access.scopes") from None
 
 
-def visible(user: User, what: type[M] | QuerySet[M]) -> QuerySet[M]:
+@overload
+def visible(user: User, what: QS) -> QS: ...
+@overload
+def visible(user: User, what: type[M]) -> QuerySet[M]: ...
+def visible(user: User, what: Any) -> Any:
     """The rows of `what` (a model or a queryset) the user may see."""
     rows = _rows(what)
     (cap, narrow), _ = _rule(rows)
@@ -251,7 +256,11 @@ def visible(user: User, what: type[M] | QuerySet[M]) -> QuerySet[M]:
     return narrow(rows, user, cap)
 
 
-def writable(user: User, what: type[M] | QuerySet[M], cap: Cap | None = None) -> QuerySet[M]:
+@overload
+def writable(user: User, what: QS, cap: Cap | None = None) -> QS: ...
+@overload
+def writable(user: User, what: type[M], cap: Cap | None = None) -> QuerySet[M]: ...
+def writable(user: User, what: Any, cap: Cap | None = None) -> Any:
     """The rows of `what` the user may change (with `cap`, else the model's write capability)."""
     rows = _rows(what)
     _, (default, narrow) = _rule(rows)

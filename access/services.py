@@ -2,8 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User as Account
 from django.db import transaction
 
 from access.policy import POLICY, ROLE_LABELS, TRAINEE, Cap, User, can
@@ -19,7 +18,7 @@ class AccessError(Exception):
 
 @dataclass
 class Granted:
-    user: AbstractUser
+    user: Account
     created: bool
     grant: Grant | None
 
@@ -47,7 +46,8 @@ def grant_access(
     with transaction.atomic():
         user, created = _account(username, password)
         if role == TRAINEE:
-            return Granted(user, created, _link(user, person))
+            _link(user, person)
+            return Granted(user, created, None)
         if unit is None:
             raise AccessError(f"Vai trò «{ROLE_LABELS[role]}» cần một đơn vị")
         grant, _ = Grant.objects.get_or_create(user=user, unit=unit, role=role)
@@ -57,21 +57,20 @@ def grant_access(
     return Granted(user, created, grant)
 
 
-def _account(username: str, password: str | None) -> tuple[AbstractUser, bool]:
-    model = get_user_model()
-    user = model.objects.filter(username=username).first()
+def _account(username: str, password: str | None) -> tuple[Account, bool]:
+    user = Account.objects.filter(username=username).first()
     created = user is None
     if user is None:
-        user = model(username=username)
+        user = Account(username=username)
         user.set_unusable_password()
     if password:
         user.set_password(password)
     if created or password:
         user.save()
-    return user, created  # type: ignore[return-value]
+    return user, created
 
 
-def _link(user: AbstractUser, person: Person | None) -> None:
+def _link(user: Account, person: Person | None) -> None:
     """A trainee account sees one person's courses, records and certificates."""
     if person is None:
         raise AccessError("Vai trò học viên cần chỉ rõ người (--person)")

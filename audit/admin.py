@@ -87,7 +87,8 @@ def erase_people(
         return None
     form = ErasureActionForm(request.POST if "reason" in request.POST else None)
     if form.is_valid():
-        return _erase_all(modeladmin, request, people, form.cleaned_data["reason"])
+        _erase_all(modeladmin, request, people, form.cleaned_data["reason"])
+        return None
     context = {**modeladmin.admin_site.each_context(request), "people": people, "form": form,
                "opts": modeladmin.model._meta, "action": "erase_people"}  # fmt: skip
     return render(request, "audit/admin_erase.html", context)

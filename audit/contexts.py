@@ -106,8 +106,9 @@ def context(**values: Any) -> Iterator[Context]:
     a command keeps the command and its operator and adds its batch)."""
     if "source" in values and "cid" not in values and values["source"] != Source.IMPORT:
         values["cid"] = _new_cid()
-    token = _current.set(replace(current(), **values))
+    opened = replace(current(), **values)
+    token = _current.set(opened)
     try:
-        yield _current.get()
+        yield opened
     finally:
         _current.reset(token)

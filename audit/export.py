@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Model
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -115,7 +116,8 @@ def _certificates(p: Person) -> list[dict[str, Any]]:
 
 
 def _history(p: Person) -> list[dict[str, Any]]:
-    labels = {m: str(m._meta.verbose_name) for m in (Person, *RELATED)}
+    models: list[type[Model]] = [Person, *RELATED]
+    labels = {m: str(m._meta.verbose_name) for m in models}
     entries = sorted(related_entries(p), key=lambda e: (e.timestamp, e.pk))
     return [
         {"object": f"{labels.get(e.content_type.model_class(), '')} #{e.object_id}"}

@@ -150,7 +150,8 @@ def as_dict(entry: LogEntry, viewer: Viewer) -> dict[str, Any]:
 
 def field_label(model: type[Model] | None, name: str) -> str:
     try:
-        label = str(model._meta.get_field(name).verbose_name) if model else name
+        field = model._meta.get_field(name) if model else None
+        label = str(getattr(field, "verbose_name", name)) if field else name
     except FieldDoesNotExist:
         label = {"reason": "lý do"}.get(name, name)
     return label[:1].upper() + label[1:]
@@ -159,7 +160,8 @@ def field_label(model: type[Model] | None, name: str) -> str:
 def _label(model: type[Model] | None, name: str, value: Any) -> Any:
     """A choice's Vietnamese label ("Nữ" for "F") where the field has choices."""
     try:
-        choices = dict(model._meta.get_field(name).flatchoices) if model else {}
+        field = model._meta.get_field(name) if model else None
+        choices = dict(getattr(field, "flatchoices", ())) if field else {}
     except (FieldDoesNotExist, AttributeError):
         return value
     return choices.get(value, value) if isinstance(value, str | int) else value

@@ -114,7 +114,7 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     """The stored PDF, for the organisers who see it or the holder's own account; rendered
     again from the snapshot when the file is missing."""
     certificate = get_visible(request.user, Certificate, pk=pk)

@@ -42,8 +42,10 @@ from config.xlsx_stream import (
 
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any password-protected Office file
-BINARY_MAGIC = (b"PK\x03\x04", b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b")
-BINARY_MAGIC += (b"Rar!", b"7z\xbc\xaf", b"\x7fELF", b"MZ", OLE2)
+BINARY_MAGIC: tuple[bytes, ...] = (
+    b"PK\x03\x04", b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b",
+    b"Rar!", b"7z\xbc\xaf", b"\x7fELF", b"MZ", OLE2,
+)  # fmt: skip
 # A member smaller than this is never a bomb, whatever its ratio (tiny XML compresses well).
 RATIO_FLOOR = 1024 * 1024
 MAX_MEMBERS = 10_000

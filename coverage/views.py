@@ -730,7 +730,7 @@ def _indicator_form_values(request: HttpRequest) -> dict[str, Any]:
 
 def _indicator_units(user: Any, on: date) -> list[Unit]:
     return list(
-        visible(user, Unit)
+        visible(user, Unit.objects.all())
         .active_on(on)
         .exclude(level=Level.VILLAGE)
         .order_by("level", "name")[:500]

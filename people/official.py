@@ -129,9 +129,15 @@ def all_provinces(source: Source) -> tuple[set[str], set[str]]:
     )
 
 
+# The two editions' tables of the package's data set: fixed statements, no SQL built from text.
+PROVINCE_KEYS = {
+    "admin_units_legacy": "SELECT DISTINCT provinceKey, provinceCode FROM admin_units_legacy",
+    "admin_units": "SELECT DISTINCT provinceKey, provinceCode FROM admin_units",
+}
+
+
 def _province_keys(source: Source, table: str) -> dict[str, str]:
-    sql = f"SELECT DISTINCT provinceKey, provinceCode FROM {table}"  # noqa: S608 (fixed names)
-    return dict(source.db.execute(sql).fetchall())
+    return dict(source.db.execute(PROVINCE_KEYS[table]).fetchall())
 
 
 # --- Rows of the two editions --------------------------------------------------------------

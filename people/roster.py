@@ -792,11 +792,11 @@ def _write(planner: Planner) -> None:
 
 def _touched_units(planner: Planner) -> set[Unit]:
     """The villages (or communes) of the file's rows: who sees them sees the batch."""
-    units = set()
+    units: set[Unit] = set()
     for entry in planner.entries:
         unit = entry.unit.unit if isinstance(entry.unit, NewVillage) else entry.unit
-        if unit is not None or entry.commune is not None:
-            units.add(unit or entry.commune)
+        if touched := unit or entry.commune:
+            units.add(touched)
     return units
 
 
@@ -940,7 +940,7 @@ def import_roster(
 def roster_positions(*, unit: Unit, as_of: date | None, user: Any = None) -> Any:
     """Positions of organisations inside `unit`: active on `as_of`, or all of history;
     limited to what `user` may see when given."""
-    positions = Position.objects.all() if user is None else visible(user, Position)
+    positions = Position.objects.all() if user is None else visible(user, Position.objects.all())
     if as_of is None:
         placed = UnitAncestry.objects.filter(ancestor=unit).values("descendant_id")
         positions = positions.filter(organisation__unit_id__in=placed)

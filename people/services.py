@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from people import ids
 from people.ethnicities import canonical_ethnicity
@@ -281,7 +281,7 @@ def find_or_create_organisation(
 
 def overlapping_positions(
     *, role: Role, organisation: Organisation, start: date, end: date | None, person: Person | None
-) -> "Iterable[Position]":
+) -> "QuerySet[Position]":
     """Positions that a new one would clash with: any holder of a single seat, else the same
     person in the same role and organisation, over any shared day."""
     clash = Position.objects.filter(

@@ -35,11 +35,11 @@ from people.uploads import forget_upload, keep_upload, kept_upload
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """A landing page for the user's role(s), listing the units they work on."""
-    grants = Grant.objects.filter(user=request.user).select_related("unit")
+    grants = Grant.objects.filter(user_id=request.user.pk or 0).select_related("unit")
     context = {
         "grants": grants,
         "roles": sorted(roles_of(request.user)),
-        "trainee": Person.objects.filter(user=request.user).first(),
+        "trainee": Person.objects.filter(user_id=request.user.pk or 0).first(),
     }
     return render(request, "people/home.html", context)
 
@@ -111,9 +111,10 @@ def _is_former(unit: Unit, day: date) -> bool:
 def _former_positions(request: HttpRequest, unit: Unit, day: date) -> Any:
     """Positions on `day` in the units that were inside the former `unit` on its last day and
     still exist (its villages, wherever they sit now)."""
-    kept = Unit.objects.within(unit, on=unit.valid_to).active_on(day).values("pk")  # subquery
+    last = unit.valid_to or day
+    kept = Unit.objects.within(unit, on=last).active_on(day).values("pk")  # subquery
     return (
-        visible(request.user, Position)
+        visible(request.user, Position.objects.all())
         .filter(organisation__unit_id__in=kept)
         .active_on(day)
         .select_related("person", "role", "organisation__unit")

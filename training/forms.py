@@ -97,7 +97,7 @@ class CourseForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
-        units = visible(user, Unit).active_on(today).exclude(level=Level.VILLAGE)
+        units = visible(user, Unit.objects.all()).active_on(today).exclude(level=Level.VILLAGE)
         fields: Any = self.fields
         fields["programme"].queryset = Programme.objects.order_by("code")
         fields["target"].queryset = Target.objects.valid_on(today).order_by("code")

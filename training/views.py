@@ -225,7 +225,7 @@ def _candidates(request: HttpRequest, course: Course) -> list[Person]:
     if len(q) < 2:
         return []
     return list(
-        visible(request.user, Person)
+        visible(request.user, Person.objects.all())
         .filter(search_text__contains=q)
         .exclude(enrollments__course=course, enrollments__status__in=Enrollment.SEAT_STATUSES)
         .select_related("home_unit")
