@@ -36,11 +36,13 @@ def file_bytes(file: Any, filename: str | None = None) -> tuple[bytes, str]:
 
 @contextmanager
 def import_batch(
-    *, kind: str, content: bytes, file_name: str, user: Any = None
+    *, kind: str, content: Any, file_name: str, user: Any = None
 ) -> Iterator[ImportBatch]:
     """Open a batch around an import's writes (never for a dry run). Everything logged inside
     has source `import` and the batch's correlation id; the importer fills in the counts with
-    `tally` before the block ends. All in the import's transaction: no batch without rows."""
+    `tally` before the block ends. All in the import's transaction: no batch without rows.
+    `content`: whatever the importer was given (bytes, a path, an upload), kept as bytes."""
+    content, _ = file_bytes(content, file_name)
     outer = current()
     actor = user if getattr(user, "is_authenticated", False) else outer.actor
     with transaction.atomic():
