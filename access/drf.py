@@ -38,13 +38,13 @@ class Scoped:
     """Viewset mixin: `get_object` of a change (any unsafe method) also needs the row to be
     writable with `write_cap` — 404 when the user cannot see it, 403 when they can."""
 
-    request: Request
     write_cap: Cap | None = None
 
     def get_object(self) -> Any:
         obj = super().get_object()  # type: ignore[misc]
-        if self.request.method not in SAFE:
-            require_writable(self.request.user, obj, self.write_cap)
+        request: Request = self.request  # type: ignore[attr-defined]  # the viewset's
+        if request.method not in SAFE:
+            require_writable(request.user, obj, self.write_cap)
         return obj
 
 
