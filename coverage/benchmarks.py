@@ -43,7 +43,7 @@ def _units(names: list[tuple[str, str, str, str]], parents: list[Unit | None]) -
             kind=kind,
             code=code,
             edition=Unit.Edition.LEGACY if level != Level.VILLAGE else Unit.Edition.LOCAL,
-            name_key=unit_name_key(name),
+            name_key=unit_name_key(name, village=level == Level.VILLAGE),
             search_text=fold(name),
             valid_to=date(2025, 6, 30) if level != Level.VILLAGE else None,
         )

@@ -215,10 +215,10 @@ def _unit(code: str, name: str, day: date, user: Any) -> Unit:
     if code:
         candidates = list(units.filter(code__in={code, code.zfill(5)}))
         if name and len(candidates) > 1:
-            candidates = [u for u in candidates if u.name_key == unit_name_key(name)]
+            candidates = [u for u in candidates if u.name_key == unit_name_key(name, village=False)]
         what = f"cột «Mã xã»: không có đơn vị mã {code} vào ngày {day:%d/%m/%Y}"
     else:
-        candidates = list(units.filter(name_key=unit_name_key(name)))
+        candidates = list(units.filter(name_key=unit_name_key(name, village=False)))
         what = f"cột «Đơn vị»: không có đơn vị «{name}» vào ngày {day:%d/%m/%Y}"
     if not candidates:
         raise ValueError(what)

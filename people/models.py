@@ -107,7 +107,9 @@ class Unit(models.Model):
         # Derived keys, not business logic: kept in step with the name wherever it is saved.
         self.name = clean(self.name)
         self.short_name = clean(self.short_name)
-        self.name_key = unit_name_key(self.short_name or self.name)
+        self.name_key = unit_name_key(
+            self.short_name or self.name, village=self.level == Level.VILLAGE
+        )
         self.search_text = fold(self.name)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 

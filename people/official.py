@@ -245,7 +245,7 @@ def unit_fields(row: Row) -> dict[str, object]:
         "valid_from": valid_from,
         "valid_to": valid_to,
         # Unit.save() derives these two; bulk_create and bulk_update bypass save().
-        "name_key": unit_name_key(short or name),
+        "name_key": unit_name_key(short or name, village=row.level == Level.VILLAGE),
         "search_text": fold(name),
     }
 

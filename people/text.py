@@ -82,10 +82,12 @@ def name_sort_key(family: str, middle: str, given: str) -> str:
     return f"{primary}00{secondary}"
 
 
-def unit_name_key(name: str) -> str:
-    """Match key of a unit name without its kind word ('Thôn Nà Mạ' = 'Nà Mạ' = 'na ma')."""
+def unit_name_key(name: str, *, village: bool = True) -> str:
+    """Match key of a unit name without its kind word ('Thôn Nà Mạ' = 'Nà Mạ' = 'na ma').
+    Village kind words (Thôn, Bản, Tổ...) are kind words of villages only: «Xã Bản Máy» is the
+    commune Bản Máy, sorted under B (`village=False` for communes, districts, provinces)."""
     key = match_key(name)
-    for prefix in VILLAGE_PREFIXES + UNIT_PREFIXES:
+    for prefix in (VILLAGE_PREFIXES if village else []) + UNIT_PREFIXES:
         if key.startswith(prefix + " "):
             return key[len(prefix) + 1 :]
     return key
