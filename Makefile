@@ -36,9 +36,12 @@ browser:
 test: install browser
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
+# Style, types and a security scan (bandit: nothing of medium or high severity may stand).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+	$(VENV)/bin/bandit -q -ll -r access api audit backup certificates config coverage people training -x '*/migrations/*'
 
 check: install
 	$(PY) manage.py check

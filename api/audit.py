@@ -27,6 +27,7 @@ from access.policy import Cap, holds, refusal
 from audit import history
 from audit.batches import download_refusal, visible_batches
 from audit.models import ImportBatch
+from people.models import Unit
 
 
 class EntrySerializer(serializers.Serializer):
@@ -36,7 +37,8 @@ class EntrySerializer(serializers.Serializer):
     user = serializers.CharField(
         allow_null=True, help_text="username, or `command <tên> (<người chạy>)`"
     )
-    source = serializers.ChoiceField(choices=list(history.Source.LABELS))
+    # `source` is also a Field attribute in the type stubs; here it is the entry's column.
+    source = serializers.ChoiceField(choices=list(history.Source.LABELS))  # type: ignore[assignment]
     action = serializers.ChoiceField(choices=list(history.ACTION_LABELS))
     changes = serializers.DictField(child=serializers.ListField(allow_null=True))
 
@@ -74,12 +76,14 @@ class AuditView(generics.ListAPIView):
         return history.entries_of(model, pk)
 
     def get_serializer_context(self) -> dict[str, Any]:
-        return super().get_serializer_context() | {"viewer": history.Viewer.of(self.request.user)}
+        return {**super().get_serializer_context(), "viewer": history.Viewer.of(self.request.user)}
 
 
 class BatchSerializer(serializers.ModelSerializer):
     user = serializers.CharField(source="operator", read_only=True)
-    units = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    units: serializers.PrimaryKeyRelatedField[Unit] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
     file_available = serializers.SerializerMethodField()
 
     class Meta:

@@ -61,10 +61,10 @@ class HttpsBasicAuthentication(BasicAuthentication):
 class HttpsBasicScheme(BasicScheme):
     """The OpenAPI description of `HttpsBasicAuthentication`: plain HTTP Basic."""
 
-    target_class = HttpsBasicAuthentication
+    target_class = "api.authentication.HttpsBasicAuthentication"
 
 
 class ApiTokenScheme(TokenScheme):
     """The OpenAPI description of `ApiTokenAuthentication`: DRF's token."""
 
-    target_class = ApiTokenAuthentication
+    target_class = "api.authentication.ApiTokenAuthentication"

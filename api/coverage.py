@@ -11,7 +11,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from access.policy import Cap, can_read_ids, granted_unit_ids, is_unrestricted, wholly_inside
+from access.policy import (
+    Cap,
+    User,
+    can_read_ids,
+    granted_unit_ids,
+    is_unrestricted,
+    wholly_inside,
+)
 from api.pagination import PageNumberPagination
 from coverage.gaps import scope_gaps
 from coverage.report import scope_report
@@ -69,7 +76,7 @@ def _area_of(params: dict) -> Unit | None:
     return _by_id(params.get("area_of_id"))
 
 
-def _granted_units(user: object, on: date) -> list[Unit]:
+def _granted_units(user: User, on: date) -> list[Unit]:
     """The user's granted units valid on `on`; a former unit granted before the reform stands
     for the new communes of its area that lie wholly inside the grants (a Hà Giang
     commissioner keeps seeing Hà Giang, never a commune formed partly from elsewhere)."""

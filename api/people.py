@@ -185,7 +185,7 @@ class PersonViewSet(RegistryViewSet):
     filterset_class = PersonFilter
 
     def get_queryset(self) -> QuerySet[Person]:
-        return visible(self.request.user, Person).vietnamese_order()
+        return visible(self.request.user, Person.objects.all()).vietnamese_order()
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {
