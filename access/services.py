@@ -5,15 +5,12 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User as Account
 from django.db import transaction
 
+from access.errors import AccessError
 from access.policy import POLICY, ROLE_LABELS, TRAINEE, Cap, User, can
 from people.models import Grant, Person, Unit
 
 # Roles that work in the admin (people, positions, grants); the others use the pages.
 STAFF_ROLES = {Grant.Role.ADMINISTRATOR, Grant.Role.CLERK}
-
-
-class AccessError(Exception):
-    """A grant refused, with a message fit for a user (in Vietnamese)."""
 
 
 @dataclass

@@ -21,9 +21,9 @@ from rest_framework import generics, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
-from rest_framework.routers import SimpleRouter
 
 from access.policy import Cap, holds, refusal
+from api.routers import IdRouter
 from audit import history
 from audit.batches import download_refusal, visible_batches
 from audit.models import ImportBatch
@@ -54,8 +54,8 @@ class AuditView(generics.ListAPIView):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "object", OpenApiTypes.STR, required=True,
-                description="<app>.<model>:<id>, ví dụ people.person:42",
+                "object", {"type": "string", "pattern": history.object_pattern()},
+                required=True, description="<app>.<model>:<id>, ví dụ people.person:42",
             )
         ]
     )  # fmt: skip
@@ -120,6 +120,6 @@ class ImportBatchViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("import-batches", ImportBatchViewSet, basename="import-batch")
 urlpatterns = [path("audit/", AuditView.as_view(), name="audit"), *router.urls]

@@ -12,13 +12,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from access.drf import ScopedModelSerializer
 from access.policy import Cap, holds
 from access.scopes import may_change, visible, writable
 from api.authentication import HttpsBasicAuthentication
+from api.routers import IdRouter
 from certificates import bulk, services
 from certificates.models import Certificate, Issuer
 from certificates.services import CertificateError
@@ -50,6 +50,10 @@ class IssuerSerializer(ScopedModelSerializer):
 
 class CertificateSerializer(ScopedModelSerializer):
     verify_url = serializers.CharField(read_only=True)
+    # Blank until the certificate is revoked.
+    revocation_category = serializers.ChoiceField(
+        choices=Certificate.RevocationCategory.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Certificate
@@ -164,10 +168,7 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):  # + create (issue by h
             raise PermissionDenied("Bạn không có quyền cấp giấy chứng nhận cho người này.")
         if not writable(request.user, Issuer).filter(pk=issuer.pk).exists():
             raise PermissionDenied(f"Bạn không được cấp giấy chứng nhận với số của «{issuer}».")
-        try:
-            made = services.issue_certificate(record=record, issuer=issuer, by=request.user)
-        except CertificateError as error:
-            raise ValidationError({"detail": str(error)}) from error
+        made = services.issue_certificate(record=record, issuer=issuer, by=request.user)
         return Response(CertificateSerializer(made).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["get"])
@@ -190,15 +191,12 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):  # + create (issue by h
         certificate = self._manage()
         data = RevokeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            done = services.revoke_certificate(
-                certificate=certificate,
-                reason=data.validated_data["reason"],
-                category=data.validated_data["reason_category"],
-                by=request.user,
-            )
-        except CertificateError as error:
-            raise ValidationError({"detail": str(error)}) from error
+        done = services.revoke_certificate(
+            certificate=certificate,
+            reason=data.validated_data["reason"],
+            category=data.validated_data["reason_category"],
+            by=request.user,
+        )
         return Response(CertificateSerializer(done).data)
 
     @extend_schema(request=None, responses={201: CertificateSerializer})
@@ -209,10 +207,7 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):  # + create (issue by h
             raise PermissionDenied(
                 f"Bạn không được cấp lại với số của «{certificate.issuer_name_printed}»."
             )
-        try:
-            new = services.reissue_certificate(certificate=certificate, by=request.user)
-        except CertificateError as error:
-            raise ValidationError({"detail": str(error)}) from error
+        new = services.reissue_certificate(certificate=certificate, by=request.user)
         return Response(CertificateSerializer(new).data, status=status.HTTP_201_CREATED)
 
 
@@ -238,7 +233,7 @@ class VerifyView(APIView):
         return Response(verification_payload(certificate, request.user))
 
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("issuers", IssuerViewSet, basename="issuer")
 router.register("certificates", CertificateViewSet, basename="certificate")
 

@@ -6,7 +6,7 @@ from datetime import date
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,6 +20,7 @@ from access.policy import (
     wholly_inside,
 )
 from api.pagination import PageNumberPagination
+from api.people_filters import DAY, MAX_ID
 from coverage.gaps import scope_gaps
 from coverage.report import scope_report
 from coverage.rules import load_rules
@@ -39,13 +40,24 @@ from coverage.units import (
 from people.models import REFORM_DATE, Unit
 
 GRANTS_NAME = "Các đơn vị được phân quyền"
+CODE = {"type": "string", "pattern": "^[0-9]{1,5}$"}
 PARAMETERS = [
-    OpenApiParameter("target", str, required=True, description="mã chỉ tiêu, vd. nq33-village"),
-    OpenApiParameter("unit", str, description="mã GSO của đơn vị, đọc theo ngày as_of"),
-    OpenApiParameter("unit_id", int, description="mã số đơn vị trong hệ thống"),
-    OpenApiParameter("as_of", str, description="dd/mm/yyyy hoặc YYYY-MM-DD; mặc định hôm nay"),
-    OpenApiParameter("area_of", str, description="mã đơn vị cũ (đọc ngày 30/06/2025) hoặc mã số"),
-]
+    OpenApiParameter(
+        "target", {"type": "string", "minLength": 1}, required=True,
+        description="mã chỉ tiêu, vd. nq33-village (404 khi không có)",
+    ),
+    OpenApiParameter("unit", CODE, description="mã GSO của đơn vị, đọc theo ngày as_of"),
+    OpenApiParameter(
+        "unit_id", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+        description="mã số đơn vị trong hệ thống",
+    ),
+    OpenApiParameter(
+        "as_of", DAY, description="YYYY-MM-DD (hoặc dd/mm/yyyy); mặc định hôm nay"
+    ),
+    OpenApiParameter(
+        "area_of", CODE, description="mã đơn vị cũ (đọc ngày 30/06/2025) hoặc mã số"
+    ),
+]  # fmt: skip
 
 
 def _by_id(value: str | None) -> Unit | None:
@@ -127,13 +139,10 @@ class CoverageView(APIView):
 
     @extend_schema(parameters=PARAMETERS, responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
-        try:
-            on = parse_as_of(request.query_params.get("as_of"))
-            rules = load_rules(_target(request), on)
-            scope, area_of = scope_for(request, on)
-            report = scope_report(rules=rules, scope=scope, on=on)
-        except CoverageError as e:
-            raise ValidationError({"detail": str(e)}) from e
+        on = parse_as_of(request.query_params.get("as_of"))
+        rules = load_rules(_target(request), on)
+        scope, area_of = scope_for(request, on)
+        report = scope_report(rules=rules, scope=scope, on=on)
         if area_of is not None:
             report["area_of"] = unit_header(area_of)
         return Response(report)
@@ -151,12 +160,9 @@ class GapsView(APIView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request) -> Response:
-        try:
-            on = parse_as_of(request.query_params.get("as_of"))
-            rules = load_rules(_target(request), on)
-            scope, _ = scope_for(request, on)
-        except CoverageError as e:
-            raise ValidationError({"detail": str(e)}) from e
+        on = parse_as_of(request.query_params.get("as_of"))
+        rules = load_rules(_target(request), on)
+        scope, _ = scope_for(request, on)
         show_ids = can_read_ids(request.user)  # type: ignore[arg-type]
         rows = scope_gaps(rules=rules, scope=scope, on=on, show_ids=show_ids, user=request.user)
         paginator = PageNumberPagination()

@@ -4,16 +4,14 @@ Every queryset is scoped by the access policy (access.scopes). Reads are open to
 user (rows limited to their units); holders of registry.write change, through people.services,
 whose PeopleError becomes a 400."""
 
-from contextlib import AbstractContextManager
 from dataclasses import fields as dataclass_fields
 from typing import Any, cast
 
 from django.db.models import Case, DateField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, routers, status, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,8 +20,8 @@ from rest_framework.serializers import BaseSerializer
 from access.drf import Policy, Scoped
 from access.policy import OUT_OF_SCOPE, Cap, can, can_read_ethnicity, can_read_ids, refusal
 from access.scopes import visible, writable
-from api.errors import refusing
 from api.people_filters import (
+    DAY,
     OrganisationFilter,
     PersonFilter,
     PositionFilter,
@@ -39,6 +37,7 @@ from api.people_serializers import (
     UnitSerializer,
     VillageCreateSerializer,
 )
+from api.routers import IdDefaultRouter
 from people import services
 from people.models import (
     FAR_PAST,
@@ -56,7 +55,7 @@ SAFE = permissions.SAFE_METHODS
 def _as_of(meaning: str) -> OpenApiParameter:
     return OpenApiParameter(
         "as_of",
-        OpenApiTypes.DATE,
+        DAY,
         description=f"Ngày (YYYY-MM-DD hoặc dd/mm/yyyy), mặc định hôm nay: {meaning}",
     )
 
@@ -66,10 +65,6 @@ LEVEL_RANK = Case(
     *(When(level=level, then=Value(rank)) for rank, level in enumerate(services.LEVEL_ORDER)),
     default=Value(len(services.LEVEL_ORDER)),
 )
-
-
-def refusals() -> AbstractContextManager[None]:
-    return refusing(services.PeopleError)
 
 
 def require_writable(user: Any, unit_id: int | None) -> None:
@@ -139,8 +134,7 @@ class UnitViewSet(RegistryViewSet):
         form.is_valid(raise_exception=True)
         commune = form.validated_data["parent"]
         require_writable(request.user, commune.pk)
-        with refusals():
-            village = services.create_village(commune=commune, name=form.validated_data["name"])
+        village = services.create_village(commune=commune, name=form.validated_data["name"])
         unit = self.get_queryset().get(pk=village.pk)
         return Response(self.get_serializer(unit).data, status=status.HTTP_201_CREATED)
 
@@ -176,7 +170,15 @@ class RoleViewSet(RegistryViewSet):
     filterset_class = None
 
 
-@extend_schema_view(list=extend_schema(parameters=[_as_of("ngày dùng cho bộ lọc `unit`")]))
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            _as_of("ngày dùng cho bộ lọc `unit`"),
+            # Refused with 400 and a pointer to the POST look-up: never put an ID in a URL.
+            OpenApiParameter("citizen_id", exclude=True),
+        ]
+    )
+)
 class PersonViewSet(RegistryViewSet):
     """People in the Vietnamese order (Tên, chữ đệm, Họ). IDs masked unless the viewer may
     read them; ethnicity shown to administrators only."""
@@ -199,8 +201,7 @@ class PersonViewSet(RegistryViewSet):
         home_unit = data.pop("home_unit", None)
         # Without a home unit inside the caller's units, the new person would be out of sight.
         require_writable(self.request.user, home_unit.pk if home_unit else None)
-        with refusals():
-            serializer.instance = services.save_person(_person_data(data), home_unit=home_unit)
+        serializer.instance = services.save_person(_person_data(data), home_unit=home_unit)
 
     def perform_update(self, serializer: BaseSerializer) -> None:
         person = cast(Person, serializer.instance)
@@ -212,10 +213,7 @@ class PersonViewSet(RegistryViewSet):
         # The service checks a declaration as a whole (ID against sex and birth year): start
         # from what is known and lay the changes over it.
         known = {f: getattr(person, f) for f in PERSON_FIELDS}
-        with refusals():
-            serializer.instance = services.save_person(
-                _person_data({**known, **data}), person=person
-            )
+        serializer.instance = services.save_person(_person_data({**known, **data}), person=person)
 
 
 PERSON_FIELDS = [f.name for f in dataclass_fields(services.PersonData)]
@@ -252,19 +250,17 @@ class PositionViewSet(RegistryViewSet):
         require_writable(user, values["organisation"].unit_id)
         if not writable(user, Person).filter(pk=values["person"].pk).exists():
             raise PermissionDenied("Người này nằm ngoài phạm vi bạn được phân quyền")
-        with refusals():
-            serializer.instance = services.appoint(**values)
+        serializer.instance = services.appoint(**values)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         position = self.get_object()
         form = PositionEndSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        with refusals():
-            services.end_position(position=position, end=form.validated_data["end"])
+        services.end_position(position=position, end=form.validated_data["end"])
         return Response(self.get_serializer(position).data)
 
 
-router = routers.DefaultRouter()
+router = IdDefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("roles", RoleViewSet, basename="role")

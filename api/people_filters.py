@@ -7,7 +7,6 @@ import django_filters as filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -51,7 +50,12 @@ class DayField(forms.Field):
             raise forms.ValidationError(str(e)) from e
 
 
-@extend_schema_field(OpenApiTypes.DATE)
+# A date parameter: ISO in the schema (dd/mm/yyyy is accepted too), years 1900–2999 as the
+# date parser allows.
+DAY = {"type": "string", "format": "date", "pattern": "^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$"}
+
+
+@extend_schema_field(DAY)
 class DayFilter(filters.Filter):
     field_class = DayField
 
@@ -80,7 +84,7 @@ class IdField(forms.IntegerField):
         super().__init__(**kwargs)  # type: ignore[arg-type]
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(filters.NumberFilter):
     field_class = IdField
 

@@ -2,7 +2,6 @@
 attendance and training records. Every queryset is scoped to the caller's units; writes go
 through training.services, whose TrainingError becomes a 400."""
 
-from contextlib import AbstractContextManager
 from datetime import time
 from typing import Any
 
@@ -10,8 +9,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, routers, serializers, status, viewsets
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, inline_serializer
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -32,7 +31,8 @@ from access.scopes import (
     writable,
 )
 from api.authentication import HttpsBasicAuthentication
-from api.errors import Refused, refusing
+from api.errors import ErrorSerializer, Refused
+from api.routers import IdRouter
 from people.models import Organisation, Unit
 from training import ics, services
 from training.models import (
@@ -49,6 +49,24 @@ from training.models import (
 SAFE = permissions.SAFE_METHODS
 
 
+# What a records import did, or (400) every row it refused: nothing is written then.
+IMPORT_RESULT = inline_serializer(
+    "RecordsImportResult",
+    {
+        "created": serializers.IntegerField(),
+        "unchanged": serializers.IntegerField(),
+        "written": serializers.BooleanField(),
+        "errors": inline_serializer(
+            "RecordsImportRowError",
+            {
+                "row": serializers.IntegerField(allow_null=True),
+                "column": serializers.CharField(),
+                "reason": serializers.CharField(),
+            },
+            many=True,
+        ),
+    },
+)
 UPLOAD = {
     "multipart/form-data": {
         "type": "object",
@@ -58,10 +76,6 @@ UPLOAD = {
         },
     }
 }
-
-
-def refusals() -> AbstractContextManager[None]:
-    return refusing(services.TrainingError)
 
 
 class ICalendarRenderer(BaseRenderer):
@@ -308,8 +322,7 @@ class CourseViewSet(
         form = self.get_serializer(data=request.data)
         form.is_valid(raise_exception=True)
         self._check_scope(form.validated_data)
-        with refusals():
-            course = services.create_course(by=request.user, **form.validated_data)
+        course = services.create_course(by=request.user, **form.validated_data)
         return Response(self._out(course), status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -317,8 +330,7 @@ class CourseViewSet(
         form = self.get_serializer(course, data=request.data, partial=True)
         form.is_valid(raise_exception=True)
         self._check_scope(form.validated_data, course=course)
-        with refusals():
-            services.update_course(course=course, by=request.user, **form.validated_data)
+        services.update_course(course=course, by=request.user, **form.validated_data)
         return Response(self._out(course))
 
     def _out(self, course: Course) -> dict[str, Any]:
@@ -329,8 +341,7 @@ class CourseViewSet(
     def close(self, request: Request, pk: str) -> Response:
         """Compute results from the programme's rule and write the training records."""
         course = self.get_object()
-        with refusals():
-            records = services.close_course(course=course, by=request.user)
+        records = services.close_course(course=course, by=request.user)
         body: dict[str, Any] = {"records": TrainingRecordSerializer(records, many=True).data}
         batch = getattr(course, "certificate_batch", None)
         if batch is not None:  # issued after commit; the refused ones did not stop the others
@@ -351,10 +362,9 @@ class CourseViewSet(
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
         title = data.pop("title")
-        with refusals():
-            made = services.schedule_sessions(
-                course=self.get_object(), recurrence=services.Recurrence(**data), title=title
-            )
+        made = services.schedule_sessions(
+            course=self.get_object(), recurrence=services.Recurrence(**data), title=title
+        )
         body = {"sessions": SessionSerializer(made.sessions, many=True).data}
         return Response(body | {"warnings": made.warnings}, status=status.HTTP_201_CREATED)
 
@@ -444,13 +454,12 @@ class SessionViewSet(WritesNeedCourseScope, viewsets.ModelViewSet):
         form = self.get_serializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        with refusals():
-            made = services.add_session(
-                course=self._course(data["course"]),
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                title=data.get("title", ""),
-            )
+        made = services.add_session(
+            course=self._course(data["course"]),
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            title=data.get("title", ""),
+        )
         body = dict(SessionSerializer(made.sessions[0]).data)
         return Response(body | {"warnings": made.warnings}, status=status.HTTP_201_CREATED)
 
@@ -459,18 +468,16 @@ class SessionViewSet(WritesNeedCourseScope, viewsets.ModelViewSet):
         form = self.get_serializer(session, data=request.data, partial=True)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        with refusals():
-            made = services.update_session(
-                session=session,
-                starts_at=data.get("starts_at", session.starts_at),
-                ends_at=data.get("ends_at", session.ends_at),
-                title=data.get("title"),
-            )
+        made = services.update_session(
+            session=session,
+            starts_at=data.get("starts_at", session.starts_at),
+            ends_at=data.get("ends_at", session.ends_at),
+            title=data.get("title"),
+        )
         return Response(dict(SessionSerializer(session).data) | {"warnings": made.warnings})
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        with refusals():
-            services.delete_session(session=self.get_object())
+        services.delete_session(session=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -505,8 +512,7 @@ class EnrollmentViewSet(
         user = request.user
         course = get_writable(user, Course, pk=form.validated_data["course"].pk)
         person = form.validated_data["person"]  # among the people the user sees
-        with refusals():
-            enrollment = services.invite(course=course, person=person, by=user)
+        enrollment = services.invite(course=course, person=person, by=user)
         warnings = services.booking_clashes(course=course, person=person)
         body = dict(self.get_serializer(self.get_queryset().get(pk=enrollment.pk)).data)
         return Response(body | {"warnings": warnings}, status=status.HTTP_201_CREATED)
@@ -516,10 +522,7 @@ class EnrollmentViewSet(
         enrollment = self.get_object()
         form = self.get_serializer(enrollment, data=request.data, partial=True)
         form.is_valid(raise_exception=True)
-        with refusals():
-            services.set_essay_mark(
-                enrollment=enrollment, mark=form.validated_data.get("essay_mark")
-            )
+        services.set_essay_mark(enrollment=enrollment, mark=form.validated_data.get("essay_mark"))
         return Response(self.get_serializer(self.get_queryset().get(pk=enrollment.pk)).data)
 
     def _done(self, enrollment: Enrollment, **extra: Any) -> Response:
@@ -530,16 +533,14 @@ class EnrollmentViewSet(
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
         enrollment = self.get_object()
-        with refusals():
-            promoted = services.cancel_enrollment(enrollment=enrollment, by=request.user)
+        promoted = services.cancel_enrollment(enrollment=enrollment, by=request.user)
         return self._done(enrollment, promoted=promoted.pk if promoted else None)
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str) -> Response:
         enrollment = self.get_object()
-        with refusals():
-            services.confirm(enrollment=enrollment, by=request.user)
+        services.confirm(enrollment=enrollment, by=request.user)
         return self._done(enrollment)
 
     @extend_schema(request=OverrideSerializer)
@@ -549,8 +550,7 @@ class EnrollmentViewSet(
         enrollment = self.get_object()
         form = OverrideSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        with refusals():
-            services.override_result(enrollment=enrollment, by=request.user, **form.validated_data)
+        services.override_result(enrollment=enrollment, by=request.user, **form.validated_data)
         return self._done(enrollment)
 
 
@@ -565,9 +565,9 @@ class AttendanceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[Attendance]:
         return visible(self.request.user, Attendance).order_by("session_id", "pk")
 
-    @extend_schema(request=MarkSerializer(many=True), responses={200: dict})
+    @extend_schema(request=MarkSerializer(many=True, allow_empty=False), responses={200: dict})
     def create(self, request: Request) -> Response:
-        form = MarkSerializer(data=request.data, many=True)
+        form = MarkSerializer(data=request.data, many=True, allow_empty=False)
         form.is_valid(raise_exception=True)
         by_session: dict[int, dict[int, str]] = {}
         for mark in form.validated_data:
@@ -577,10 +577,9 @@ class AttendanceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if set(by_session) - set(found):
             raise PermissionDenied("Có buổi học không tồn tại hoặc nằm ngoài phạm vi của bạn")
         # All or nothing: every session's marks are checked before any is written.
-        with refusals():
-            changed = services.record_attendance_many(
-                marks={found[pk]: marks for pk, marks in by_session.items()}, by=request.user
-            )
+        changed = services.record_attendance_many(
+            marks={found[pk]: marks for pk, marks in by_session.items()}, by=request.user
+        )
         return Response({"changed": changed, "received": len(form.validated_data)})
 
 
@@ -611,11 +610,20 @@ class TrainingRecordViewSet(
         data = dict(form.validated_data)
         if not may_change(request.user, data["person"], Cap.TRAINING_WRITE):
             raise PermissionDenied(refusal(Cap.TRAINING_WRITE))
-        with refusals():
-            record = services.create_record(source=TrainingRecord.Source.MANUAL, **data)
+        record = services.create_record(source=TrainingRecord.Source.MANUAL, **data)
         return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=UPLOAD)
+    @extend_schema(
+        request=UPLOAD,
+        responses={
+            200: IMPORT_RESULT,
+            400: PolymorphicProxySerializer(
+                component_name="RecordsImportRefusal",
+                serializers=[IMPORT_RESULT, ErrorSerializer],
+                resource_type_field_name=None,
+            ),
+        },
+    )
     @action(detail=False, methods=["post"], url_path="import")
     def import_file(self, request: Request) -> Response:
         """Historical records from .xlsx/.csv, all or nothing; errors name row and column."""
@@ -638,7 +646,7 @@ class TrainingRecordViewSet(
         return Response(body, status=status.HTTP_400_BAD_REQUEST if result.errors else 200)
 
 
-router = routers.SimpleRouter()
+router = IdRouter()
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("targets", TargetViewSet, basename="target")
 router.register("courses", CourseViewSet, basename="course")

@@ -33,7 +33,13 @@ class PDFRenderer(BaseRenderer):
     def render(
         self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
     ) -> Any:
-        return data
+        if isinstance(data, bytes):
+            return data
+        # A refusal (the API's error shape) is JSON whatever the client asked for.
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return JSONRenderer().render(data)
 
 
 class GapEnrollmentSerializer(ScopedModelSerializer):

@@ -21,6 +21,7 @@ from django.utils import timezone
 from access.policy import Cap, User
 from access.scopes import visible
 from audit.contexts import current
+from audit.errors import ErasureError
 from audit.models import Erasure, ImportBatch
 from audit.record import log_changes, quiet
 from certificates.models import Certificate
@@ -50,10 +51,6 @@ RELATED: dict[type[Model], str] = {
     Certificate: "person",
     Attendance: "enrollment__person",
 }
-
-
-class ErasureError(Exception):
-    """An erasure refused; the message is for the user (Vietnamese)."""
 
 
 def erasures_seen(rows: QuerySet, user: User, cap: Cap) -> QuerySet:

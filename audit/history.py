@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from auditlog.models import LogEntry
+from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import DateTimeField, Model, QuerySet
@@ -16,6 +17,7 @@ from django.utils import timezone
 from access.policy import Cap, User, can_read_ethnicity, can_read_ids, holds, is_unrestricted
 from access.scopes import visible
 from audit.contexts import Source, command_label
+from audit.errors import HistoryError
 from audit.registry import ETHNICITY_FIELDS, ID_FIELDS, is_audited
 from people.ids import mask
 
@@ -35,8 +37,10 @@ ACTION_LABELS = {
 BAD_OBJECT = "Tham số object phải có dạng <app>.<model>:<id>, ví dụ people.person:42"
 
 
-class HistoryError(ValueError):
-    """A malformed `object` parameter (400)."""
+def object_pattern() -> str:
+    """The `object` parameter as a regular expression: an audited model's label and an id."""
+    labels = sorted(m._meta.label_lower for m in auditlog.get_models())
+    return rf"^({'|'.join(re.escape(label) for label in labels)}):[1-9][0-9]{{0,17}}$"
 
 
 def parse_object(text: str) -> tuple[type[Model], int]:

@@ -27,6 +27,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from backup import databases
+from backup.errors import BackupError
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -35,10 +36,6 @@ MEDIA = "media"
 WORK_PREFIX = ".taphuan-restore-"
 CHUNK = 1024 * 1024
 MANIFEST_LIMIT = 64 * 1024 * 1024
-
-
-class BackupError(Exception):
-    """A backup or restore refused or failed, with a Vietnamese message for the operator."""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from access.scopes import may_see
+from certificates.errors import CertificateError
 from certificates.models import Certificate, Issuer, NumberCounter, Verification
 from certificates.pdf import render_certificate
 from config.dates import show
@@ -31,10 +32,6 @@ LOOKUP_FAILURE_WINDOW = 3600
 UNKNOWN_CATEGORY = "Loại lý do thu hồi phải là một trong: " + ", ".join(
     f"{code} ({label})" for code, label in Certificate.RevocationCategory.choices
 )
-
-
-class CertificateError(Exception):
-    """A certificate operation that cannot be done, with a message fit for the user."""
 
 
 @dataclass(frozen=True)

@@ -171,8 +171,10 @@ REST_FRAMEWORK = {
     # (people, organisations, enrolments) to any signed-in user. Swagger UI is at /api/docs/.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    # One error shape for every refusal: {"detail", "code", "errors"} (api/errors.py).
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DATE_FORMAT": "%Y-%m-%d",
     "DATE_INPUT_FORMATS": ["%Y-%m-%d", "%d/%m/%Y"],
@@ -187,6 +189,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "PREPROCESSING_HOOKS": ["api.schema.drop_slash_duplicates"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_errors",
+    ],
     # Several models have a `status`; name each enum after its model in the schema.
     "ENUM_NAME_OVERRIDES": {
         "CourseStatusEnum": "training.models.Course.Status",

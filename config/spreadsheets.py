@@ -28,6 +28,7 @@ from typing import Any
 from django.conf import settings
 from openpyxl.utils.cell import get_column_letter
 
+from config.errors import DomainError
 from config.xlsx_stream import (
     COLUMNS,
     ELEMENTS,
@@ -75,7 +76,7 @@ class Problem:
         return f"Dòng {self.row}: {self.reason}"
 
 
-class SpreadsheetError(Exception):
+class SpreadsheetError(DomainError):
     """The file is refused: `problems` lists why (bad cells, or one line for the whole file)."""
 
     def __init__(self, message: str, problems: list[Problem] | None = None, row: int = 0):

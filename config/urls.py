@@ -17,3 +17,6 @@ urlpatterns = [
     path("", include("coverage.urls")),
     path("", include("audit.urls")),
 ]
+
+# Under /api/ a 404 answers in the API's error shape (JSON), elsewhere the site's page.
+handler404 = "api.errors.not_found"

@@ -10,6 +10,9 @@ from django.db import transaction
 
 from coverage.models import FrozenReport, Indicator
 from coverage.services import CoverageError, freeze_report, period_end, record_indicator_value
+from coverage.trend import trend_of
+from coverage.units import resolve_unit
+from coverage.views import Scope
 from people.models import Level, Unit
 
 # (GSO code, the day it is read on and the report's date, target, note)
@@ -29,8 +32,6 @@ SOURCE = "Báo cáo của UBND, Ủy ban MTTQ (số liệu mẫu)"
 
 
 def _unit(code: str, on: date) -> Unit | None:
-    from coverage.units import resolve_unit
-
     try:
         return resolve_unit(code, on)
     except CoverageError:
@@ -90,9 +91,6 @@ def load_frozen(user: object, stdout: TextIO) -> int:
 
 def warm_trends() -> int:
     """Store the trend points of the pages the Commission opens first, so they load at once."""
-    from coverage.trend import trend_of
-    from coverage.views import Scope
-
     today = date.today()
     new, old = _unit("08", today), _unit("02", date(2025, 6, 30))
     if new is None:

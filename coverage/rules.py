@@ -29,7 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from coverage.services import CoverageError
+from coverage.errors import UnknownTarget
 from people.models import (
     FAR_PAST,
     Level,
@@ -108,7 +108,7 @@ def target_version(code: str, on: date) -> Target:
     try:
         return Target.objects.current(code, on=on)
     except Target.DoesNotExist as e:
-        raise CoverageError(f"Không có chỉ tiêu «{code}» có hiệu lực ngày {on:%d/%m/%Y}") from e
+        raise UnknownTarget(f"Không có chỉ tiêu «{code}» có hiệu lực ngày {on:%d/%m/%Y}") from e
 
 
 def load_rules(target: Target | str, on: date) -> Rules:

@@ -10,18 +10,11 @@ from typing import IO, Any
 import audit
 from access.policy import Cap, can, can_see_unit, holds, refusal
 from config.spreadsheets import SpreadsheetError, read_table
+from coverage.errors import CoverageError, UnknownTarget
 from coverage.models import FrozenReport, Indicator, IndicatorValue
+from coverage.report import coverage_report
 from people.models import Level, Unit
 from people.text import clean, match_key, unit_name_key
-
-
-class CoverageError(Exception):
-    """A coverage operation refused, with a message fit for a user (in Vietnamese)."""
-
-    def __init__(self, message: str, errors: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.errors = errors or [message]
-
 
 # IndicatorValue.value: 12 digits, 2 decimals.
 VALUE_LIMIT = Decimal("1e10")
@@ -59,7 +52,6 @@ def check_value(value: Decimal, indicator: Indicator) -> None:
 
 def freeze_report(*, target_code: str, unit: Unit, on: date, by: Any, note: str) -> FrozenReport:
     """Keep the report of `target_code` for `unit` on `on` exactly as it is now (as it was sent)."""
-    from coverage.report import coverage_report
 
     if not holds(by, Cap.COVERAGE_FREEZE):
         raise CoverageError(refusal(Cap.COVERAGE_FREEZE))
@@ -67,7 +59,7 @@ def freeze_report(*, target_code: str, unit: Unit, on: date, by: Any, note: str)
     if not can(by, Cap.COVERAGE_FREEZE, unit):
         raise CoverageError(f"Bạn không có quyền chốt báo cáo của {unit.name}")
     if target_code not in TARGET_CODES:
-        raise CoverageError(f"Không có chỉ tiêu «{target_code}»")
+        raise UnknownTarget(f"Không có chỉ tiêu «{target_code}»")
     figures = coverage_report(target_code=target_code, unit=unit, on=on)
     return FrozenReport.objects.create(
         target_code=target_code,

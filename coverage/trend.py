@@ -10,10 +10,15 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.db.models import Count, Max, Q
 
+from coverage import rules as r
 from coverage import svg
 from coverage.models import TrendPoint
+from coverage.report import percent
+from coverage.rules import load_rules
 from coverage.services import SHORT, TARGET_CODES
+from coverage.units import area_scope
 from people.models import Position, Unit
+from training.models import Target, TrainingRecord
 
 TREND_MONTHS = 24
 # Seconds a page may spend recomputing trend points; settings.COVERAGE_TREND_BUDGET overrides.
@@ -40,8 +45,6 @@ def month_ends(on: date, count: int = TREND_MONTHS) -> list[date]:
 
 def registry_stamp() -> str:
     """Changes when positions or training records are added or removed (cheap, two queries)."""
-    from training.models import TrainingRecord
-
     a = Position.objects.aggregate(n=Count("pk"), m=Max("pk"))
     b = TrainingRecord.objects.aggregate(n=Count("pk"), m=Max("pk"))
     return f"{a['n']}.{a['m']}.{b['n']}.{b['m']}"
@@ -50,9 +53,6 @@ def registry_stamp() -> str:
 def trend_figure(rules: Any, roots: list[int], day: date) -> float | None:
     """The percent of one scope on one day: one aggregate over the engine's own querysets
     (no children, no per-person figures: a trend point needs only the percent)."""
-    from coverage import rules as r
-    from coverage.report import percent
-
     if rules.target.counting == "board":
         got = r.boards_in(rules, roots, day).aggregate(**r.board_figures())
         return percent(got["boards_covered"] or 0, got["boards"] or 0)
@@ -79,8 +79,6 @@ class TrendContext:
     """What the 120 points of a trend share: target versions with their rules, scope roots."""
 
     def __init__(self, scope: Scope) -> None:
-        from training.models import Target
-
         self.scope = scope
         self.versions: dict[str, list[Any]] = {}
         for target in Target.objects.filter(code__in=TARGET_CODES):
@@ -89,8 +87,6 @@ class TrendContext:
         self.roots: dict[date, list[int]] = {}
 
     def rules_for(self, code: str, day: date) -> Any:
-        from coverage.rules import load_rules
-
         target = _version_on(self.versions.get(code, []), day)
         if target is None:
             return None
@@ -99,8 +95,6 @@ class TrendContext:
         return self.rules[target.pk]
 
     def roots_on(self, day: date) -> list[int]:
-        from coverage.units import area_scope
-
         if day not in self.roots:
             area = self.scope.area_of
             self.roots[day] = area_scope(area, day).roots if area else [self.scope.unit.pk]

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef
 
 from access.policy import wholly_inside
 from config.dates import parse_date
-from coverage.services import CoverageError
+from coverage.errors import CoverageError
 from people.models import REFORM_DATE, Level, Unit, UnitAncestry, UnitLineage
 from people.text import clean, name_sort_key
 

@@ -27,7 +27,9 @@ from access.policy import (
 from access.scopes import visible
 from config.dates import formal, parse_date, show
 from coverage import svg
+from coverage.gaps import TABLE_HEADERS, gaps, table_rows
 from coverage.models import FrozenReport, Indicator, IndicatorValue
+from coverage.report import coverage_report
 from coverage.services import (
     SHORT,
     TARGET_CODES,
@@ -44,8 +46,9 @@ from coverage.units import (
     may_see_unit,
     parse_as_of,
 )
-from coverage.xlsx import denominators
+from coverage.xlsx import Section, build_csv, build_workbook, denominators
 from people.models import REFORM_DATE, Level, Unit, UnitAncestry
+from training.models import Target
 
 KINDS = {
     "untrained": "Chưa tập huấn",
@@ -226,8 +229,6 @@ def scope_of(request: HttpRequest) -> Scope:
 
 
 def report_for(code: str, scope: Scope, on: date | None = None) -> dict[str, Any]:
-    from coverage.report import coverage_report
-
     # With `area_of` the engine reports the former unit's area (the old unit itself before
     # 1/7/2025, the new communes descending from it after) and ignores `unit`.
     return coverage_report(
@@ -236,8 +237,6 @@ def report_for(code: str, scope: Scope, on: date | None = None) -> dict[str, Any
 
 
 def targets_on(day: date) -> dict[str, Any]:
-    from training.models import Target
-
     found: dict[str, Any] = {}
     for target in Target.objects.valid_on(day).filter(code__in=TARGET_CODES).order_by("valid_from"):
         found[target.code] = target
@@ -455,8 +454,6 @@ def gap_rows(
 ) -> list[dict[str, Any]]:
     """Rows of the engine's gap list that belong to `kind`, in its order (unit, then name);
     only the rows inside the user's grants."""
-    from coverage.gaps import gaps
-
     rows = gaps(
         target_code=code,
         unit=scope.unit,
@@ -488,8 +485,6 @@ def row_matches(row: dict[str, Any], kind: str) -> bool:
 
 def table_of(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
     """Headers and text cells of gap rows, as the engine lays them out for people (no STT)."""
-    from coverage.gaps import TABLE_HEADERS, table_rows
-
     return TABLE_HEADERS[1:], [cells[1:] for cells in table_rows(rows)]
 
 
@@ -545,8 +540,6 @@ def _filename(scope: Scope, ext: str, code: str = "") -> str:
 def sections_for(
     scope: Scope, codes: list[str], *, with_gaps: bool, show_ids: bool = False, user: Any = None
 ) -> list[Any]:
-    from coverage.xlsx import Section
-
     targets = targets_on(scope.on)
     sections = []
     for code in codes:
@@ -571,8 +564,6 @@ def _report_name(scope: Scope, sections: list[Any]) -> str:
 
 @login_required
 def report_xlsx(request: HttpRequest) -> HttpResponse:
-    from coverage.xlsx import build_workbook
-
     code = request.GET.get("target") or ""
     codes = [code] if code in TARGET_CODES else list(TARGET_CODES)
     show_ids = can_read_ids(request.user)
@@ -591,8 +582,6 @@ def report_xlsx(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report_csv(request: HttpRequest) -> HttpResponse:
-    from coverage.xlsx import build_csv
-
     code = request.GET.get("target") or ""
     codes = [code] if code in TARGET_CODES else list(TARGET_CODES)
     try:
@@ -688,8 +677,6 @@ def compare_rows(frozen: dict[str, Any], live: dict[str, Any]) -> tuple[list, li
 @login_required
 def frozen_compare(request: HttpRequest, pk: int) -> HttpResponse:
     frozen = get_object_or_404(_visible_frozen(request.user), pk=pk)
-    from coverage.report import coverage_report
-
     live = coverage_report(target_code=frozen.target_code, unit=frozen.unit, on=frozen.as_of)
     headers, rows = compare_rows(frozen.figures, live)
     context = {

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 
 from people import ids
+from people.errors import PeopleError
 from people.ethnicities import canonical_ethnicity
 from people.models import (
     FAR_FUTURE,
@@ -28,10 +29,6 @@ from people.text import clean, fold, match_key, unit_name_key
 
 LEVEL_ORDER = [Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, Level.VILLAGE]
 Span = tuple[date, date]
-
-
-class PeopleError(Exception):
-    """A registry change refused; the message is fit for a user (Vietnamese)."""
 
 
 def _intersect(a: Span, b: Span) -> Span | None:

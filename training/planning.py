@@ -30,7 +30,9 @@ from django.db import transaction
 
 from access.policy import is_unrestricted
 from access.scopes import visible
+from coverage.errors import CoverageError
 from coverage.rules import Holder, untrained_holders
+from coverage.units import LEGACY_DAY, resolve_old_unit
 from people.models import (
     Level,
     Organisation,
@@ -151,9 +153,6 @@ def resolve_unit(code: str, *, on: date) -> Unit:
 def _legacy_code_message(raw: str, *, on: date) -> str | None:
     """For a code unknown on a day after the 2025 reorganisation that was a unit's code
     before it: which unit that was, until when, and a new code to use instead."""
-    from coverage.services import CoverageError
-    from coverage.units import LEGACY_DAY, resolve_old_unit
-
     if on <= LEGACY_DAY or not raw.isdigit():
         return None
     try:

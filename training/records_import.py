@@ -23,7 +23,7 @@ from people.models import Person, Position
 from people.services import PeopleError
 from people.text import clean, match_key
 from training.models import Programme, TrainingRecord
-from training.services import expiry
+from training.validity import expiry
 
 CID, FULL, BIRTH = "Số CCCD", "Họ và tên", "Ngày sinh"
 PROG, DONE, ORG = "Mã chương trình", "Ngày hoàn thành", "Đơn vị tổ chức"

@@ -4,22 +4,22 @@ Every function is keyword-only, writes inside a transaction and raises `Training
 message fit for the user. The admin, pages, API and commands all call these.
 """
 
-import importlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Count, ProtectedError, Q
 from django.utils import timezone
 
 import audit
+from certificates.services import issue_for_course
 from people.models import Person, Position
 from people.text import match_key
 from training import calendar
+from training.errors import TrainingError
 from training.models import (
     Attendance,
     Course,
@@ -28,11 +28,8 @@ from training.models import (
     Session,
     TrainingRecord,
 )
-
-
-class TrainingError(Exception):
-    """A training operation was refused; the message is for the user (Vietnamese)."""
-
+from training.records_import import run_import
+from training.validity import expiry
 
 CLOSED = (Course.Status.COMPLETED, Course.Status.CANCELLED)
 COURSE_FIELDS = {
@@ -525,12 +522,6 @@ def passes(*, programme: Programme, attended: int, sessions: int, essay: Decimal
     return programme.passing_mark is None or essay >= programme.passing_mark
 
 
-def expiry(programme: Programme, completed_on: date) -> date | None:
-    if not programme.validity_months:
-        return None
-    return completed_on + relativedelta(months=programme.validity_months)
-
-
 def change_programme_validity(*, programme: Programme, validity_months: int | None) -> int:
     """Sets how long a programme's training stays valid and re-dates the expiry of every record
     of it, so coverage never reads an expiry computed from the old validity. Returns how many
@@ -626,15 +617,9 @@ def _save_records(
 
 
 def _issue_certificates(course: Course, report_to: Course | None = None) -> None:
-    try:
-        module = importlib.import_module("certificates.services")
-    except ImportError:
-        return
-    issue = getattr(module, "issue_for_course", None)
-    if issue is not None:
-        batch = issue(course=course)
-        if report_to is not None:
-            report_to.certificate_batch = batch  # type: ignore[attr-defined]
+    batch = issue_for_course(course=course)
+    if report_to is not None:
+        report_to.certificate_batch = batch  # type: ignore[attr-defined]
 
 
 def override_result(
@@ -710,6 +695,4 @@ def import_training_records(
     file: Any, *, filename: str | None = None, user: Any = None, dry_run: bool = False
 ) -> Any:
     """Historical records from .xlsx/.csv, all or nothing (see training.records_import)."""
-    from training.records_import import run_import
-
     return run_import(file, filename=filename, user=user, dry_run=dry_run)

@@ -83,7 +83,7 @@ def test_it_refuses_a_malformed_or_unaudited_object(registry, clerk):  # type: i
     for bad in ("", "people.person", "people.person:abc", "auth.user:1", "x.y:1"):
         response = clerk.get(AUDIT, {"object": bad})
         assert response.status_code == 400, bad
-        assert "object" in response.json()
+        assert "object" in response.json()["errors"]
 
 
 def test_it_pages_like_the_rest_of_the_api(registry: Registry, clerk):  # noqa: F811

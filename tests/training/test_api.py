@@ -211,7 +211,7 @@ def test_it_edits_a_course_and_keeps_it_inside_the_users_units(place, programme,
     assert Enrollment.objects.get(pk=waiting.pk).status == Enrollment.Status.INVITED
     outside = {"audience_units": [place.other_commune.pk]}
     refused = api.patch(f"/api/v1/courses/{course.pk}/", outside, format="json")
-    assert refused.status_code == 400 and "phạm vi" in refused.json()["audience_units"][0]
+    assert refused.status_code == 400 and "phạm vi" in refused.json()["errors"]["audience_units"][0]
     assert list(course.audience_units.all()) == [place.commune]
     done = api.patch(f"/api/v1/courses/{course.pk}/", {"status": "completed"}, format="json")
     assert done.status_code == 400 and "Kết thúc lớp" in done.json()["detail"]

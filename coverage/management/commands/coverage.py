@@ -10,6 +10,8 @@ from config.spreadsheets import save_workbook, xlsx_value
 from coverage.report import coverage_report
 from coverage.services import CoverageError
 from coverage.units import resolve_request
+from coverage.xlsx import Section, build_workbook
+from training.models import Target
 
 FORMATS = ("table", "json", "xlsx")
 # (key, header) per counting: the columns of the table and of the simple sheet.
@@ -91,9 +93,6 @@ def simple_workbook(report: dict) -> bytes:
 def render_xlsx(report: dict) -> bytes:
     """The official workbook of coverage.xlsx when it is there, else one plain sheet."""
     try:
-        from coverage.xlsx import Section, build_workbook
-        from training.models import Target
-
         target = Target.objects.current(report["target"], on=date.fromisoformat(report["as_of"]))
         section = Section(
             code=target.code,
