@@ -937,18 +937,35 @@ def import_roster(
 # ---------------------------------------------------------------- export and template
 
 
-def roster_positions(*, unit: Unit, as_of: date | None, user: Any = None) -> Any:
+def roster_positions(
+    *, unit: Unit, as_of: date | None, user: Any = None, role: str = "", name: str = ""
+) -> Any:
     """Positions of organisations inside `unit`: active on `as_of`, or all of history;
-    limited to what `user` may see when given."""
+    limited to what `user` may see when given; of one role (its code) and matching a name
+    (accent-free) when given. The roster page and its export both list these rows, in this
+    order (Vietnamese name order), so the file holds exactly the rows on screen."""
     positions = Position.objects.all() if user is None else visible(user, Position.objects.all())
     if as_of is None:
         placed = UnitAncestry.objects.filter(ancestor=unit).values("descendant_id")
         positions = positions.filter(organisation__unit_id__in=placed)
+    elif unit.valid_to is not None and unit.valid_to < as_of:
+        positions = _former_unit_positions(positions, unit=unit, as_of=as_of)
     else:
         positions = positions.within(unit, on=as_of).active_on(as_of)
+    if role:
+        positions = positions.filter(role__code=role)
+    if name:
+        positions = positions.filter(person__search_text__contains=fold(name))
     return positions.select_related("person", "role", "organisation__unit").order_by(
-        "organisation__unit__name", "role__order", "person__sort_key", "start", "pk"
+        "person__sort_key", "role__order", "start", "pk"
     )
+
+
+def _former_unit_positions(positions: Any, *, unit: Unit, as_of: date) -> Any:
+    """Positions on `as_of` in the units that were inside the former `unit` on its last day
+    and still exist (a district after 1/7/2025: its villages, wherever they sit now)."""
+    kept = Unit.objects.within(unit, on=unit.valid_to).active_on(as_of).values("pk")
+    return positions.filter(organisation__unit_id__in=kept).active_on(as_of)
 
 
 def _communes_on(positions: list[Position]) -> dict[int, list[tuple[date, date, str]]]:
@@ -1029,12 +1046,14 @@ def export_roster(
     user: Any = None,
     reveal: bool = True,
     ethnicity: bool = True,
+    role: str = "",
+    name: str = "",
 ) -> bytes:
     """The roster of `unit` as an .xlsx in the import's columns (`reveal`: full citizen IDs;
-    `ethnicity`: the ethnicity column filled)."""
+    `ethnicity`: the ethnicity column filled; `role`, `name`: the page's filters)."""
     when = f"ngày {show(as_of)}" if as_of else "toàn bộ thời gian"
     title = f"DANH SÁCH CHỨC DANH — {unit.name.upper()} — {when}"
-    positions = roster_positions(unit=unit, as_of=as_of, user=user)
+    positions = roster_positions(unit=unit, as_of=as_of, user=user, role=role, name=name)
     return _workbook(title, export_rows(positions, reveal=reveal, ethnicity=ethnicity))
 
 
