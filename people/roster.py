@@ -964,7 +964,8 @@ def roster_positions(
 def _former_unit_positions(positions: Any, *, unit: Unit, as_of: date) -> Any:
     """Positions on `as_of` in the units that were inside the former `unit` on its last day
     and still exist (a district after 1/7/2025: its villages, wherever they sit now)."""
-    kept = Unit.objects.within(unit, on=unit.valid_to).active_on(as_of).values("pk")
+    last = unit.valid_to or as_of
+    kept = Unit.objects.within(unit, on=last).active_on(as_of).values("pk")
     return positions.filter(organisation__unit_id__in=kept).active_on(as_of)
 
 

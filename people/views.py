@@ -116,8 +116,9 @@ def _filters(request: HttpRequest) -> dict[str, str]:
 
 def _export_query(unit: Unit, day: date, filters: dict[str, str]) -> str:
     """The export link's query: the unit, date and filters on screen."""
-    params = {"unit": unit.pk, "as_of": f"{day:%d/%m/%Y}", "role": filters["role"]}
-    return urlencode({k: v for k, v in (params | {"q": filters["name"]}).items() if v})
+    params = {"unit": str(unit.pk), "as_of": f"{day:%d/%m/%Y}"}
+    params |= {"role": filters["role"], "q": filters["name"]}
+    return urlencode({k: v for k, v in params.items() if v})
 
 
 @login_required
