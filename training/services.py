@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import Count, ProtectedError, Q
 from django.utils import timezone
@@ -670,12 +671,25 @@ def _sync_record(course: Course, enrollment: Enrollment, completed: bool) -> Non
         day = calendar.local_date(last.ends_at) if last else timezone.localdate()
         _save_records(course, [enrollment], day)
     elif not completed and record is not None:
+        _release_revoked_certificates(record)
         try:
             record.delete()
         except (ProtectedError, IntegrityError) as e:
             raise TrainingError(
                 "Học viên đã được cấp giấy chứng nhận; hãy thu hồi giấy trước khi điều chỉnh"
             ) from e
+
+
+def _release_revoked_certificates(record: TrainingRecord) -> None:
+    """Revoked certificates stop pointing at a record whose result is withdrawn, so it can go
+    (and the person stops counting as trained); they stay in the register with their number,
+    holder, enrollment and course. A valid certificate still holds the record (PROTECT)."""
+    try:
+        certificates = apps.get_model("certificates", "Certificate")
+    except LookupError:
+        return
+    revoked = certificates.objects.filter(training_record=record, status="revoked")
+    audit.update(revoked, training_record=None)
 
 
 def create_record(
