@@ -245,7 +245,8 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "course": course,
         "roster": _shown(request.user, roster, writer=writer),
         "counts": counts,
-        "seats_taken": counts["invited"] + counts["confirmed"],
+        # As the list counts them (`seats`): results keep the seat they were invited to.
+        "seats_taken": sum(counts[s] for s in Enrollment.SEAT_STATUSES),
         "sessions": list(course.sessions.all()),
         "candidates": _candidates(request, course),
         "q": request.GET.get("q", ""),
