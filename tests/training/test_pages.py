@@ -174,3 +174,5 @@ def test_the_course_page_counts_the_seats_as_the_list_does(web, place, programme
     assert row.seats_taken == 2  # one completed, one not: both held a seat
     assert page.context["seats_taken"] == row.seats_taken
     assert "Đã mời 2/30" in page.content.decode()
+    api = web.get(f"/api/v1/courses/{course.pk}/")
+    assert api.status_code == 200 and api.json()["seats_taken"] == row.seats_taken
