@@ -31,7 +31,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from access.policy import is_unrestricted
+from access.policy import Cap, granted_unit_ids, is_unrestricted
 from access.scopes import visible
 from coverage.rules import Holder, untrained_holders
 from people.models import (
@@ -91,6 +91,7 @@ class ProposedCourse:
     communes: list[Unit]
     start: date
     days: list[date] = field(default_factory=list)
+    venue: str = ""  # the place typed on the planning page; else the venue unit's name
 
     def sessions(self) -> list[tuple[datetime, datetime]]:
         return [
@@ -567,8 +568,11 @@ def plan_courses(
     return Plan(target, unit, as_of, start, capacity, days, courses)
 
 
-def commit_plan(*, plan: Plan, by: Any = None) -> list[Course]:
-    """Create the proposed courses as drafts, with their sessions and invitations."""
+def commit_plan(
+    *, plan: Plan, by: Any = None, organiser: Organisation | None = None
+) -> list[Course]:
+    """Create the proposed courses as drafts, with their sessions and invitations, organised
+    by `organiser` (the planner's organisation)."""
     venues = sorted({c.venue_unit.pk for c in plan.courses})
     people = Person.objects.in_bulk([i.person_id for c in plan.courses for i in c.invitees])
     created = []
@@ -578,11 +582,17 @@ def commit_plan(*, plan: Plan, by: Any = None) -> list[Course]:
         list(Unit.objects.select_for_update().filter(pk__in=venues).order_by("pk"))
         schedule(plan.courses, days=plan.days)
         for proposed in plan.courses:
-            created.append(_create(proposed, plan.target, people, by))
+            created.append(_create(proposed, plan.target, people, by, organiser))
     return created
 
 
-def _create(proposed: ProposedCourse, target: Target, people: dict[int, Person], by: Any) -> Course:
+def _create(
+    proposed: ProposedCourse,
+    target: Target,
+    people: dict[int, Person],
+    by: Any,
+    organiser: Organisation | None,
+) -> Course:
     if len(proposed.invitees) > proposed.capacity:
         raise TrainingError(
             f"Lớp «{proposed.title}» có {len(proposed.invitees)} người, "
@@ -593,7 +603,8 @@ def _create(proposed: ProposedCourse, target: Target, people: dict[int, Person],
         audience_units=proposed.communes,
         programme=proposed.programme,
         title=proposed.title,
-        venue=proposed.venue_unit.name,
+        organiser=organiser,
+        venue=proposed.venue or proposed.venue_unit.name,
         venue_unit=proposed.venue_unit,
         capacity=proposed.capacity,
         target=target,
@@ -604,6 +615,27 @@ def _create(proposed: ProposedCourse, target: Target, people: dict[int, Person],
         add_sessions(course=course, times=times, title=part.capitalize())
     invite_many(course=course, people=[people[i.person_id] for i in proposed.invitees], by=by)
     return course
+
+
+def planner_organisation(user: Any, *, on: date) -> Organisation | None:
+    """The organisation a planner works for: an organising body (an agency first, then a Party
+    committee, a People's committee, a Front committee) placed at a unit granted to the user
+    for organising training, existing on `on`; None for a user without one (a superuser)."""
+    from training.forms import ORGANISER_KINDS
+
+    if user is None or not getattr(user, "pk", None):
+        return None
+    bodies = (
+        Organisation.objects.filter(
+            unit_id__in=granted_unit_ids(user, Cap.TRAINING_WRITE), kind__in=ORGANISER_KINDS
+        )
+        .active_on(on)
+        .filter(Q(unit__valid_from__isnull=True) | Q(unit__valid_from__lte=on))
+        .filter(Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=on))
+        .select_related("unit")
+    )
+    rank: dict[str, int] = {kind: n for n, kind in enumerate(ORGANISER_KINDS)}
+    return min(bodies, key=lambda o: (rank[o.kind], o.unit.level, o.name, o.pk), default=None)
 
 
 # --- invite the gaps of one course -------------------------------------------------------
@@ -702,6 +734,8 @@ class Edits:
 
     titles: dict[int, str] = field(default_factory=dict)
     starts: dict[int, date] = field(default_factory=dict)
+    venues: dict[int, str] = field(default_factory=dict)
+    venue_units: dict[int, int] = field(default_factory=dict)
     moves: dict[tuple[int, int], int] = field(default_factory=dict)
     dropped: set[int] = field(default_factory=set)
 
@@ -725,13 +759,14 @@ def apply_edits(plan: Plan, edits: Edits) -> Plan:
     for n, course in enumerate(courses):
         course.title = clean(edits.titles.get(n, "")) or course.title
         course.start = check_day(edits.starts.get(n, course.start))
+        course.invitees.sort(key=lambda i: (i.sort_key, i.person_id))
+        course.communes = _communes(course.invitees) if course.invitees else course.communes
+        _edit_venue(course, edits, n)
         if not course.venue_unit.is_active_on(course.start):
             raise TrainingError(
                 f"Lớp «{course.title}» đặt tại {course.venue_unit.name}, không tồn tại vào ngày "
                 f"{course.start:%d/%m/%Y}: hãy lập kế hoạch lại với ngày mở lớp này"
             )
-        course.invitees.sort(key=lambda i: (i.sort_key, i.person_id))
-        course.communes = _communes(course.invitees) if course.invitees else course.communes
         if len(course.invitees) > course.capacity and n not in edits.dropped:
             raise TrainingError(
                 f"Lớp «{course.title}» có {len(course.invitees)} người, "
@@ -740,3 +775,15 @@ def apply_edits(plan: Plan, edits: Edits) -> Plan:
     plan.courses = [c for n, c in enumerate(courses) if n not in edits.dropped and c.invitees]
     schedule(plan.courses, days=plan.days)
     return plan
+
+
+def _edit_venue(course: ProposedCourse, edits: Edits, n: int) -> None:
+    """The venue chosen among the course's communes, and the place typed (hội trường...)."""
+    course.venue = clean(edits.venues.get(n, ""))[:255] or course.venue
+    chosen = edits.venue_units.get(n)
+    if chosen is None or chosen == course.venue_unit.pk:
+        return
+    venue = next((c for c in course.communes if c.pk == chosen), None)
+    if venue is None:
+        raise TrainingError(f"Lớp «{course.title}»: địa điểm phải là một xã có người được mời")
+    course.venue_unit = venue
