@@ -107,7 +107,6 @@ class PlanForm(forms.Form):
             days=data["days"],
         )
 
-
     def chosen_organiser(self, user: Any) -> Organisation | None:
         """The organisation chosen, else the planner's own on the start date; one whose unit
         the user may organise training in."""
