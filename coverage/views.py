@@ -72,6 +72,12 @@ class Scope:
     area_of: Unit | None = None
     notices: list[str] = field(default_factory=list)
 
+    @property
+    def before_founding(self) -> bool:
+        """A new unit shown on a day before it existed, as the old units it came from."""
+        area = self.area_of
+        return area is not None and area.valid_from is not None and self.on < area.valid_from
+
     def query(self, **extra: Any) -> str:
         params: dict[str, Any] = {"unit": self.unit.pk, "as_of": show(self.on)}
         if self.area_of:
@@ -132,6 +138,13 @@ def _stand_in(user: Any, unit: Unit, on: date, notices: list[str]) -> tuple[Unit
     if other is not None and other.is_active_on(on) and may_see_unit(user, other):
         notices.append(f"{missing}; hiển thị {other.name}.")
         return other, None
+    if unit.valid_from is not None and on < unit.valid_from:
+        # A new unit formed from several old ones: those, side by side (as its area).
+        olds = area_scope(unit, on)
+        if olds.children and may_see_scope(user, olds):
+            names = ", ".join(c.name for c in olds.children)
+            notices.append(f"{missing}; hiển thị các đơn vị cũ hợp nhất thành: {names}.")
+            return unit, unit
     if unit.edition == Unit.Edition.LEGACY and on >= REFORM_DATE:
         area = area_scope(unit, on)
         if may_see_scope(user, area):
@@ -154,12 +167,7 @@ def _counterpart(unit: Unit, on: date) -> Unit | None:
         link = unit.successor_links.select_related("new").order_by("-is_default", "pk").first()
         return link.new if link else None
     links = list(unit.predecessor_links.select_related("old")[:2])
-    if len(links) == 1:
-        return links[0].old
-    if links:
-        parent = UnitAncestry.objects.filter(descendant=links[0].old, depth=1).first()
-        return parent.ancestor if parent else links[0].old
-    return None
+    return links[0].old if len(links) == 1 else None  # several: see _stand_in
 
 
 def _unit_on(
@@ -198,7 +206,9 @@ def _area_of(request: HttpRequest, on: date, notices: list[str]) -> Unit | None:
     raw = request.GET.get("area_of")
     if not raw or not raw.isdigit():
         return None
-    old = get_object_or_404(Unit, pk=raw, edition=Unit.Edition.LEGACY)
+    old = get_object_or_404(Unit, pk=raw)
+    if old.edition != Unit.Edition.LEGACY and not (old.valid_from and on < old.valid_from):
+        raise Http404("Không có địa bàn đơn vị cũ này")  # only former units, or new before
     if is_unrestricted(request.user):
         return old
     area = area_scope(old, on)
