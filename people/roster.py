@@ -270,6 +270,7 @@ def _parse_person(
     phone = text.get(PHONE, "")
     if phone.isdigit() and len(phone) == 9:  # a number cell lost its leading zero
         phone = "0" + phone
+    citizen_id = _citizen_id(cells.get(CID))
     data = PersonData(
         full_name=text.get(FULL, ""),
         family_name=text.get(FAMILY, ""),
@@ -278,18 +279,22 @@ def _parse_person(
         birth_date=_parse_date(cells.get(BIRTH), row, BIRTH, problems),
         sex=SEXES.get(fold(sex), ""),
         ethnicity=text.get(ETHNIC, ""),
-        citizen_id=_citizen_id(cells.get(CID)),
+        citizen_id=citizen_id,
         phone=phone,
         email=email,
     ).normalised()
+    if len(citizen_id) in (10, 11):  # text with a digit missing: checked as typed, not padded
+        data = replace(data, citizen_id=citizen_id)
     _check_person(row, data, problems)
     return data
 
 
 def _citizen_id(value: Any) -> str:
-    """Digits of a citizen ID; a number cell drops the leading zeros of the province code."""
-    number = ids.normalise(_text(value))
-    if number.isdigit() and len(number) in (10, 11):
+    """Digits of a citizen ID. A number cell drops the leading zeros of the province code, so
+    they are put back; typed as text with 10 or 11 digits, a digit is missing somewhere and the
+    ID is refused (PersonData's check says Excel may have dropped the leading zero)."""
+    number = ids.digits(_text(value))
+    if isinstance(value, int | float) and len(number) in (10, 11):
         number = number.zfill(12)
     elif isinstance(value, int | float) and len(number) == 8:  # a CMND such as 073…
         number = number.zfill(9)
