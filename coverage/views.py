@@ -29,12 +29,13 @@ from config.dates import formal, parse_date, show
 from coverage import svg
 from coverage.models import FrozenReport, Indicator, IndicatorValue
 from coverage.services import (
-    SHORT,
-    TARGET_CODES,
     CoverageError,
     freeze_report,
     import_indicator_values,
+    ordered_codes,
     record_indicator_value,
+    short_name,
+    target_titles,
 )
 from coverage.trend import trend_budget, trend_of, trend_svg
 from coverage.units import (
@@ -246,12 +247,14 @@ def report_for(code: str, scope: Scope, on: date | None = None) -> dict[str, Any
 
 
 def targets_on(day: date) -> dict[str, Any]:
+    """Code → the version valid on `day` of every target, seeded or added in the admin, in
+    report order."""
     from training.models import Target
 
     found: dict[str, Any] = {}
-    for target in Target.objects.valid_on(day).filter(code__in=TARGET_CODES).order_by("valid_from"):
+    for target in Target.objects.valid_on(day).order_by("valid_from"):
         found[target.code] = target
-    return found
+    return {code: found[code] for code in ordered_codes(found)}
 
 
 def child_units(unit: Unit, on: date) -> list[Unit]:
@@ -313,7 +316,7 @@ def _links(code: str, scope: Scope, report: dict[str, Any]) -> dict[str, str]:
 
 
 def _bars(
-    code: str, scope: Scope, report: dict[str, Any], index: dict[Any, Unit]
+    short: str, scope: Scope, report: dict[str, Any], index: dict[Any, Unit]
 ) -> tuple[str, list[dict[str, str]]]:
     """The children's bar chart (worst first) and the children with nothing to count."""
     base = reverse("coverage:dashboard")
@@ -328,7 +331,7 @@ def _bars(
         num, den = denominators(child)
         bars.append(svg.Bar(name, child.get("percent"), f"{num}/{den}", href))
     bars.sort(key=lambda b: (b.percent or 0.0, b.label))
-    title = f"{SHORT[code]}: tỷ lệ theo đơn vị trực thuộc"
+    title = f"{short}: tỷ lệ theo đơn vị trực thuộc"
     return (svg.bar_chart(bars, title=title) if bars else ""), empty
 
 
@@ -336,17 +339,17 @@ def target_cards(scope: Scope) -> list[dict[str, Any]]:
     targets = targets_on(scope.on)
     index = _child_index(child_units(scope.unit, scope.on))
     cards = []
-    for code in TARGET_CODES:
+    for code, target in targets.items():
         report = report_for(code, scope)
         num, den = denominators(report)
-        target = targets.get(code)
-        chart, empty = _bars(code, scope, report, index)
+        short = short_name(code, target.title)
+        chart, empty = _bars(short, scope, report, index)
         cards.append(
             {
                 "code": code,
-                "short": SHORT[code],
-                "title": target.title if target else SHORT[code],
-                "deadline": show(target.deadline) if target else "",
+                "short": short,
+                "title": target.title,
+                "deadline": show(target.deadline),
                 "report": report,
                 "percent": percent_text(report.get("percent")),
                 "persons_percent": percent_text(report.get("persons_percent")),
@@ -452,7 +455,7 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
         "former": former,
         "query": scope.query(),
         "may_freeze": holds(request.user, Cap.COVERAGE_FREEZE),
-        "targets": [(c, SHORT[c]) for c in TARGET_CODES],
+        "targets": [(c["code"], c["short"]) for c in cards],
     }
     return render(request, "coverage/dashboard.html", context)
 
@@ -517,7 +520,8 @@ def without_empty_columns(
 def gap_list(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("target", "")
     kind = request.GET.get("kind", "untrained")
-    if code not in TARGET_CODES or kind not in KINDS:
+    titles = target_titles()
+    if code not in titles or kind not in KINDS:
         raise Http404("Không có danh sách này")
     try:
         scope = scope_of(request)
@@ -532,7 +536,7 @@ def gap_list(request: HttpRequest) -> HttpResponse:
     context = {
         "scope": scope,
         "code": code,
-        "short": SHORT[code],
+        "short": short_name(code, titles[code]),
         "kind": kind,
         "kind_text": KINDS[kind],
         "headers": headers,
@@ -559,12 +563,12 @@ def sections_for(
 
     targets = targets_on(scope.on)
     sections = []
-    for code in codes:
+    for code in codes or list(targets):
         target = targets.get(code)
         section = Section(
             code=code,
-            short=SHORT[code],
-            title=target.title if target else SHORT[code],
+            short=short_name(code, target.title if target else ""),
+            title=target.title if target else short_name(code),
             deadline=target.deadline if target else None,
             report=report_for(code, scope),
         )
@@ -584,7 +588,7 @@ def report_xlsx(request: HttpRequest) -> HttpResponse:
     from coverage.xlsx import build_workbook
 
     code = request.GET.get("target") or ""
-    codes = [code] if code in TARGET_CODES else list(TARGET_CODES)
+    codes = [code] if code in target_titles() else []  # none: every target of the day
     show_ids = can_read_ids(request.user)
     try:
         scope = download_scope(request)
@@ -604,7 +608,7 @@ def report_csv(request: HttpRequest) -> HttpResponse:
     from coverage.xlsx import build_csv
 
     code = request.GET.get("target") or ""
-    codes = [code] if code in TARGET_CODES else list(TARGET_CODES)
+    codes = [code] if code in target_titles() else []  # none: every target of the day
     try:
         scope = download_scope(request)
         sections = sections_for(scope, codes, with_gaps=False)
@@ -638,7 +642,8 @@ def freeze(request: HttpRequest) -> HttpResponse:
     except CoverageError as e:
         messages.error(request, str(e))
         return redirect(reverse("coverage:dashboard") + "?" + scope.query())
-    messages.success(request, f"Đã chốt báo cáo {SHORT[frozen.target_code]} ngày {show(scope.on)}")
+    short = short_name(frozen.target_code, target_titles().get(frozen.target_code, ""))
+    messages.success(request, f"Đã chốt báo cáo {short} ngày {show(scope.on)}")
     return redirect("coverage:frozen_compare", pk=frozen.pk)
 
 
@@ -649,7 +654,7 @@ def _visible_frozen(user: Any) -> Any:
 @login_required
 def frozen_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(_visible_frozen(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "coverage/frozen_list.html", {"page": page, "short": SHORT})
+    return render(request, "coverage/frozen_list.html", {"page": page})
 
 
 FIGURE_KEYS = [
@@ -704,7 +709,7 @@ def frozen_compare(request: HttpRequest, pk: int) -> HttpResponse:
     headers, rows = compare_rows(frozen.figures, live)
     context = {
         "frozen": frozen,
-        "short": SHORT.get(frozen.target_code, frozen.target_code),
+        "short": short_name(frozen.target_code, target_titles().get(frozen.target_code, "")),
         "headers": headers,
         "rows": rows,
         "changed": sum(r["changed"] for r in rows),
