@@ -267,7 +267,7 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def seats(queryset: QuerySet[Course]) -> QuerySet[Course]:
-    held = Q(enrollments__status__in=[Enrollment.Status.INVITED, Enrollment.Status.CONFIRMED])
+    held = Q(enrollments__status__in=Enrollment.SEAT_STATUSES)  # as the pages count them
     waiting = Q(enrollments__status=Enrollment.Status.WAITLISTED)
     return queryset.annotate(
         seats_taken=Count("enrollments", filter=held),

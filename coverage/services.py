@@ -2,6 +2,7 @@
 
 import calendar
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -15,9 +16,11 @@ from coverage.models import FrozenReport, Indicator, IndicatorValue
 from coverage.report import coverage_report
 from people.models import Level, Unit
 from people.text import clean, match_key, unit_name_key
+from training.models import Target
 
 # IndicatorValue.value: 12 digits, 2 decimals.
 VALUE_LIMIT = Decimal("1e10")
+# The seeded targets, in the resolution's order; targets added in the admin come after them.
 TARGET_CODES = ("nq33-agency", "nq33-front", "nq33-village", "nq33-boards", "nq33-teams")
 # Short names for charts, sheet names and tabs; the full title comes from the Target row.
 SHORT = {
@@ -27,6 +30,25 @@ SHORT = {
     "nq33-boards": "Ban TTND, Ban GSĐTCĐ",
     "nq33-teams": "Tổ dân vận",
 }
+
+
+def ordered_codes(codes: Iterable[str]) -> list[str]:
+    """Target codes in report order: the seeded ones first, then the others by code."""
+    found = set(codes)
+    return [c for c in TARGET_CODES if c in found] + sorted(found - set(TARGET_CODES))
+
+
+def short_name(code: str, title: str = "") -> str:
+    """A target's short name: the seeded five's own, else its title (a target from the admin)."""
+    return SHORT.get(code) or title or code
+
+
+def target_titles() -> dict[str, str]:
+    """Code → title (of its latest version) of every target, in report order (one query)."""
+    titles: dict[str, str] = {}
+    for code, title in Target.objects.order_by("valid_from").values_list("code", "title"):
+        titles[code] = title
+    return {code: titles[code] for code in ordered_codes(titles)}
 
 
 def _check_may_see(user: Any, unit: Unit) -> None:
@@ -58,7 +80,7 @@ def freeze_report(*, target_code: str, unit: Unit, on: date, by: Any, note: str)
     _check_may_see(by, unit)
     if not can(by, Cap.COVERAGE_FREEZE, unit):
         raise CoverageError(f"Bạn không có quyền chốt báo cáo của {unit.name}")
-    if target_code not in TARGET_CODES:
+    if target_code not in target_titles():
         raise UnknownTarget(f"Không có chỉ tiêu «{target_code}»")
     figures = coverage_report(target_code=target_code, unit=unit, on=on)
     return FrozenReport.objects.create(

@@ -15,7 +15,7 @@ from coverage import svg
 from coverage.models import TrendPoint
 from coverage.report import percent
 from coverage.rules import load_rules
-from coverage.services import SHORT, TARGET_CODES
+from coverage.services import ordered_codes, short_name
 from coverage.units import area_scope
 from people.models import Position, Unit
 from training.models import Target, TrainingRecord
@@ -81,7 +81,7 @@ class TrendContext:
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
         self.versions: dict[str, list[Any]] = {}
-        for target in Target.objects.filter(code__in=TARGET_CODES):
+        for target in Target.objects.order_by("valid_from"):  # seeded or added in the admin
             self.versions.setdefault(target.code, []).append(target)
         self.rules: dict[int, Any] = {}
         self.roots: dict[date, list[int]] = {}
@@ -130,7 +130,7 @@ def trend_of(scope: Scope, current: dict[str, Any], *, budget: float | None) -> 
     ctx, fresh, pending = TrendContext(scope), [], 0
     deadline = None if budget is None else time.monotonic() + budget
     series = []
-    for code in TARGET_CODES:
+    for code in ordered_codes(ctx.versions):
         values: list[float | None] = []
         for day in days:
             point = stored.get((code, day))
@@ -153,7 +153,7 @@ def trend_of(scope: Scope, current: dict[str, Any], *, budget: float | None) -> 
             else:
                 pending += 1
                 values.append(point.percent if point else None)
-        series.append(svg.Series(SHORT[code], values))
+        series.append(svg.Series(short_name(code, ctx.versions[code][-1].title), values))
     if fresh:
         TrendPoint.objects.bulk_create(
             fresh,

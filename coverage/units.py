@@ -115,8 +115,11 @@ def units_scope(units: list[Unit], on: date, *, name: str) -> Scope:
 def area_scope(old: Unit, on: date) -> Scope:
     """The area of a former unit (old Hà Giang, an old district) after 1/7/2025: the new
     communes that descend, whole or in part, from its old communes. Before the reform the area
-    is simply the old unit itself."""
-    if on < REFORM_DATE:
+    is simply the old unit itself. For a new unit on a day before it existed (Xã Nghĩa Thuận on
+    31/03/2025): the old units it was formed from (predecessors_scope)."""
+    if old.valid_from is not None and on < old.valid_from:
+        return predecessors_scope(old, on)
+    if on < REFORM_DATE or old.is_active_on(on):
         return unit_scope(old, on)
     end = old.valid_to or LEGACY_DAY
     old_communes = UnitAncestry.objects.filter(
@@ -127,6 +130,15 @@ def area_scope(old: Unit, on: date) -> Scope:
     children = sorted(communes, key=child_sort_key)
     name = f"Địa bàn {old.name} (cũ)"
     return Scope(old.pk, old.code, name, old.level, [c.pk for c in children], children)
+
+
+def predecessors_scope(new: Unit, on: date) -> Scope:
+    """A new unit on a day before it existed: the old units merged (whole or in part) into it
+    that exist on `on`, each a child, under the new unit's header."""
+    olds = Unit.objects.filter(successor_links__new=new).active_on(on).distinct()
+    children = sorted(olds, key=child_sort_key)
+    name = f"{new.name}: các đơn vị cũ hợp nhất thành"
+    return Scope(new.pk, new.code, name, new.level, [c.pk for c in children], children)
 
 
 def build_scope(unit: Unit | None, on: date, *, area_of: Unit | None = None) -> Scope:

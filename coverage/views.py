@@ -31,12 +31,13 @@ from coverage.gaps import TABLE_HEADERS, gaps, table_rows
 from coverage.models import FrozenReport, Indicator, IndicatorValue
 from coverage.report import coverage_report
 from coverage.services import (
-    SHORT,
-    TARGET_CODES,
     CoverageError,
     freeze_report,
     import_indicator_values,
+    ordered_codes,
     record_indicator_value,
+    short_name,
+    target_titles,
 )
 from coverage.trend import trend_budget, trend_of, trend_svg
 from coverage.units import (
@@ -74,6 +75,12 @@ class Scope:
     on: date
     area_of: Unit | None = None
     notices: list[str] = field(default_factory=list)
+
+    @property
+    def before_founding(self) -> bool:
+        """A new unit shown on a day before it existed, as the old units it came from."""
+        area = self.area_of
+        return area is not None and area.valid_from is not None and self.on < area.valid_from
 
     def query(self, **extra: Any) -> str:
         params: dict[str, Any] = {"unit": self.unit.pk, "as_of": show(self.on)}
@@ -135,6 +142,13 @@ def _stand_in(user: Any, unit: Unit, on: date, notices: list[str]) -> tuple[Unit
     if other is not None and other.is_active_on(on) and may_see_unit(user, other):
         notices.append(f"{missing}; hiển thị {other.name}.")
         return other, None
+    if unit.valid_from is not None and on < unit.valid_from:
+        # A new unit formed from several old ones: those, side by side (as its area).
+        olds = area_scope(unit, on)
+        if olds.children and may_see_scope(user, olds):
+            names = ", ".join(c.name for c in olds.children)
+            notices.append(f"{missing}; hiển thị các đơn vị cũ hợp nhất thành: {names}.")
+            return unit, unit
     if unit.edition == Unit.Edition.LEGACY and on >= REFORM_DATE:
         area = area_scope(unit, on)
         if may_see_scope(user, area):
@@ -157,12 +171,7 @@ def _counterpart(unit: Unit, on: date) -> Unit | None:
         link = unit.successor_links.select_related("new").order_by("-is_default", "pk").first()
         return link.new if link else None
     links = list(unit.predecessor_links.select_related("old")[:2])
-    if len(links) == 1:
-        return links[0].old
-    if links:
-        parent = UnitAncestry.objects.filter(descendant=links[0].old, depth=1).first()
-        return parent.ancestor if parent else links[0].old
-    return None
+    return links[0].old if len(links) == 1 else None  # several: see _stand_in
 
 
 def _unit_on(
@@ -201,7 +210,9 @@ def _area_of(request: HttpRequest, on: date, notices: list[str]) -> Unit | None:
     raw = request.GET.get("area_of")
     if not raw or not raw.isdigit():
         return None
-    old = get_object_or_404(Unit, pk=raw, edition=Unit.Edition.LEGACY)
+    old = get_object_or_404(Unit, pk=raw)
+    if old.edition != Unit.Edition.LEGACY and not (old.valid_from and on < old.valid_from):
+        raise Http404("Không có địa bàn đơn vị cũ này")  # only former units, or new before
     if is_unrestricted(request.user):
         return old
     area = area_scope(old, on)
@@ -237,10 +248,12 @@ def report_for(code: str, scope: Scope, on: date | None = None) -> dict[str, Any
 
 
 def targets_on(day: date) -> dict[str, Any]:
+    """Code → the version valid on `day` of every target, seeded or added in the admin, in
+    report order."""
     found: dict[str, Any] = {}
-    for target in Target.objects.valid_on(day).filter(code__in=TARGET_CODES).order_by("valid_from"):
+    for target in Target.objects.valid_on(day).order_by("valid_from"):
         found[target.code] = target
-    return found
+    return {code: found[code] for code in ordered_codes(found)}
 
 
 def child_units(unit: Unit, on: date) -> list[Unit]:
@@ -302,7 +315,7 @@ def _links(code: str, scope: Scope, report: dict[str, Any]) -> dict[str, str]:
 
 
 def _bars(
-    code: str, scope: Scope, report: dict[str, Any], index: dict[Any, Unit]
+    short: str, scope: Scope, report: dict[str, Any], index: dict[Any, Unit]
 ) -> tuple[str, list[dict[str, str]]]:
     """The children's bar chart (worst first) and the children with nothing to count."""
     base = reverse("coverage:dashboard")
@@ -317,7 +330,7 @@ def _bars(
         num, den = denominators(child)
         bars.append(svg.Bar(name, child.get("percent"), f"{num}/{den}", href))
     bars.sort(key=lambda b: (b.percent or 0.0, b.label))
-    title = f"{SHORT[code]}: tỷ lệ theo đơn vị trực thuộc"
+    title = f"{short}: tỷ lệ theo đơn vị trực thuộc"
     return (svg.bar_chart(bars, title=title) if bars else ""), empty
 
 
@@ -325,17 +338,17 @@ def target_cards(scope: Scope) -> list[dict[str, Any]]:
     targets = targets_on(scope.on)
     index = _child_index(child_units(scope.unit, scope.on))
     cards = []
-    for code in TARGET_CODES:
+    for code, target in targets.items():
         report = report_for(code, scope)
         num, den = denominators(report)
-        target = targets.get(code)
-        chart, empty = _bars(code, scope, report, index)
+        short = short_name(code, target.title)
+        chart, empty = _bars(short, scope, report, index)
         cards.append(
             {
                 "code": code,
-                "short": SHORT[code],
-                "title": target.title if target else SHORT[code],
-                "deadline": show(target.deadline) if target else "",
+                "short": short,
+                "title": target.title,
+                "deadline": show(target.deadline),
                 "report": report,
                 "percent": percent_text(report.get("percent")),
                 "persons_percent": percent_text(report.get("persons_percent")),
@@ -441,7 +454,7 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
         "former": former,
         "query": scope.query(),
         "may_freeze": holds(request.user, Cap.COVERAGE_FREEZE),
-        "targets": [(c, SHORT[c]) for c in TARGET_CODES],
+        "targets": [(c["code"], c["short"]) for c in cards],
     }
     return render(request, "coverage/dashboard.html", context)
 
@@ -502,7 +515,8 @@ def without_empty_columns(
 def gap_list(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("target", "")
     kind = request.GET.get("kind", "untrained")
-    if code not in TARGET_CODES or kind not in KINDS:
+    titles = target_titles()
+    if code not in titles or kind not in KINDS:
         raise Http404("Không có danh sách này")
     try:
         scope = scope_of(request)
@@ -517,7 +531,7 @@ def gap_list(request: HttpRequest) -> HttpResponse:
     context = {
         "scope": scope,
         "code": code,
-        "short": SHORT[code],
+        "short": short_name(code, titles[code]),
         "kind": kind,
         "kind_text": KINDS[kind],
         "headers": headers,
@@ -542,12 +556,12 @@ def sections_for(
 ) -> list[Any]:
     targets = targets_on(scope.on)
     sections = []
-    for code in codes:
+    for code in codes or list(targets):
         target = targets.get(code)
         section = Section(
             code=code,
-            short=SHORT[code],
-            title=target.title if target else SHORT[code],
+            short=short_name(code, target.title if target else ""),
+            title=target.title if target else short_name(code),
             deadline=target.deadline if target else None,
             report=report_for(code, scope),
         )
@@ -565,7 +579,7 @@ def _report_name(scope: Scope, sections: list[Any]) -> str:
 @login_required
 def report_xlsx(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("target") or ""
-    codes = [code] if code in TARGET_CODES else list(TARGET_CODES)
+    codes = [code] if code in target_titles() else []  # none: every target of the day
     show_ids = can_read_ids(request.user)
     try:
         scope = download_scope(request)
@@ -583,7 +597,7 @@ def report_xlsx(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_csv(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("target") or ""
-    codes = [code] if code in TARGET_CODES else list(TARGET_CODES)
+    codes = [code] if code in target_titles() else []  # none: every target of the day
     try:
         scope = download_scope(request)
         sections = sections_for(scope, codes, with_gaps=False)
@@ -617,7 +631,8 @@ def freeze(request: HttpRequest) -> HttpResponse:
     except CoverageError as e:
         messages.error(request, str(e))
         return redirect(reverse("coverage:dashboard") + "?" + scope.query())
-    messages.success(request, f"Đã chốt báo cáo {SHORT[frozen.target_code]} ngày {show(scope.on)}")
+    short = short_name(frozen.target_code, target_titles().get(frozen.target_code, ""))
+    messages.success(request, f"Đã chốt báo cáo {short} ngày {show(scope.on)}")
     return redirect("coverage:frozen_compare", pk=frozen.pk)
 
 
@@ -628,7 +643,7 @@ def _visible_frozen(user: Any) -> Any:
 @login_required
 def frozen_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(_visible_frozen(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "coverage/frozen_list.html", {"page": page, "short": SHORT})
+    return render(request, "coverage/frozen_list.html", {"page": page})
 
 
 FIGURE_KEYS = [
@@ -681,7 +696,7 @@ def frozen_compare(request: HttpRequest, pk: int) -> HttpResponse:
     headers, rows = compare_rows(frozen.figures, live)
     context = {
         "frozen": frozen,
-        "short": SHORT.get(frozen.target_code, frozen.target_code),
+        "short": short_name(frozen.target_code, target_titles().get(frozen.target_code, "")),
         "headers": headers,
         "rows": rows,
         "changed": sum(r["changed"] for r in rows),

@@ -5,6 +5,7 @@ Pure functions of report dicts (coverage.report) and gap tables: the views gathe
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -122,9 +123,15 @@ def _widths(ws: Worksheet, widths: Sequence[int]) -> None:
         ws.column_dimensions[get_column_letter(col)].width = width
 
 
+def sheet_name(prefix: str, short: str) -> str:
+    """A sheet name Excel accepts: at most 31 characters, none of []:*?/\\ (a target's title
+    typed in the admin may hold «1/2026»)."""
+    return re.sub(r"[\[\]:*?/\\]", "-", f"{prefix} {short}")[:31]
+
+
 def summary_sheet(book: Workbook, section: Section, unit_name: str, on: date) -> Worksheet:
     """Children rows (STT, Đơn vị, figures), then the unit's own total."""
-    ws = book.create_sheet(f"TH {section.short}"[:31])
+    ws = book.create_sheet(sheet_name("TH", section.short))
     columns = columns_of(section.report)
     keys = [k for k, _ in columns]
     _title_block(ws, section.title, unit_name, on, 2 + len(columns))
@@ -141,7 +148,7 @@ def summary_sheet(book: Workbook, section: Section, unit_name: str, on: date) ->
 
 
 def gap_sheet(book: Workbook, section: Section, unit_name: str, on: date) -> Worksheet:
-    ws = book.create_sheet(f"DS {section.short}"[:31])
+    ws = book.create_sheet(sheet_name("DS", section.short))
     _title_block(
         ws, f"Danh sách chưa đạt — {section.title}", unit_name, on, 1 + len(section.gap_headers)
     )

@@ -21,12 +21,16 @@ _NINE = re.compile(r"^\d{9}$")
 
 def normalise(raw: object) -> str:
     """Digits only; spreadsheets drop leading zeros of numbers, so pad a 11-digit value."""
-    text = re.sub(r"[\s.\-]", "", str(raw or "")).strip()
-    if text.endswith(".0"):
-        text = text[:-2]
+    text = digits(raw)
     if text.isdigit() and len(text) == 11:
         text = "0" + text
     return text
+
+
+def digits(raw: object) -> str:
+    """The number as typed, without spaces, dots or dashes (nor a number cell's ".0")."""
+    text = re.sub(r"[\s.\-]", "", str(raw or "")).strip()
+    return text[:-2] if text.endswith(".0") else text
 
 
 def is_legacy_number(number: str) -> bool:
@@ -35,6 +39,11 @@ def is_legacy_number(number: str) -> bool:
 
 def check_citizen_id(number: str, *, sex: str = "", birth_date: date | None = None) -> list[str]:
     """Problems with a 12-digit citizen ID, in Vietnamese; empty when it is consistent."""
+    if number.isdigit() and len(number) in (10, 11):  # Hà Giang's 002… loses one or two zeros
+        return [
+            f"Số CCCD có {len(number)} chữ số, phải có 12 chữ số — Excel có thể đã bỏ số 0 đầu "
+            "(định dạng ô là Văn bản rồi gõ đủ 12 số)"
+        ]
     if not _TWELVE.match(number):
         return ["Số CCCD phải gồm đúng 12 chữ số"]
     problems = []

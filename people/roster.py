@@ -270,6 +270,7 @@ def _parse_person(
     phone = text.get(PHONE, "")
     if phone.isdigit() and len(phone) == 9:  # a number cell lost its leading zero
         phone = "0" + phone
+    citizen_id = _citizen_id(cells.get(CID))
     data = PersonData(
         full_name=text.get(FULL, ""),
         family_name=text.get(FAMILY, ""),
@@ -278,18 +279,22 @@ def _parse_person(
         birth_date=_parse_date(cells.get(BIRTH), row, BIRTH, problems),
         sex=SEXES.get(fold(sex), ""),
         ethnicity=text.get(ETHNIC, ""),
-        citizen_id=_citizen_id(cells.get(CID)),
+        citizen_id=citizen_id,
         phone=phone,
         email=email,
     ).normalised()
+    if len(citizen_id) in (10, 11):  # text with a digit missing: checked as typed, not padded
+        data = replace(data, citizen_id=citizen_id)
     _check_person(row, data, problems)
     return data
 
 
 def _citizen_id(value: Any) -> str:
-    """Digits of a citizen ID; a number cell drops the leading zeros of the province code."""
-    number = ids.normalise(_text(value))
-    if number.isdigit() and len(number) in (10, 11):
+    """Digits of a citizen ID. A number cell drops the leading zeros of the province code, so
+    they are put back; typed as text with 10 or 11 digits, a digit is missing somewhere and the
+    ID is refused (PersonData's check says Excel may have dropped the leading zero)."""
+    number = ids.digits(_text(value))
+    if isinstance(value, int | float) and len(number) in (10, 11):
         number = number.zfill(12)
     elif isinstance(value, int | float) and len(number) == 8:  # a CMND such as 073…
         number = number.zfill(9)
@@ -937,18 +942,36 @@ def import_roster(
 # ---------------------------------------------------------------- export and template
 
 
-def roster_positions(*, unit: Unit, as_of: date | None, user: Any = None) -> Any:
+def roster_positions(
+    *, unit: Unit, as_of: date | None, user: Any = None, role: str = "", name: str = ""
+) -> Any:
     """Positions of organisations inside `unit`: active on `as_of`, or all of history;
-    limited to what `user` may see when given."""
+    limited to what `user` may see when given; of one role (its code) and matching a name
+    (accent-free) when given. The roster page and its export both list these rows, in this
+    order (Vietnamese name order), so the file holds exactly the rows on screen."""
     positions = Position.objects.all() if user is None else visible(user, Position.objects.all())
     if as_of is None:
         placed = UnitAncestry.objects.filter(ancestor=unit).values("descendant_id")
         positions = positions.filter(organisation__unit_id__in=placed)
+    elif unit.valid_to is not None and unit.valid_to < as_of:
+        positions = _former_unit_positions(positions, unit=unit, as_of=as_of)
     else:
         positions = positions.within(unit, on=as_of).active_on(as_of)
+    if role:
+        positions = positions.filter(role__code=role)
+    if name:
+        positions = positions.filter(person__search_text__contains=fold(name))
     return positions.select_related("person", "role", "organisation__unit").order_by(
-        "organisation__unit__name", "role__order", "person__sort_key", "start", "pk"
+        "person__sort_key", "role__order", "start", "pk"
     )
+
+
+def _former_unit_positions(positions: Any, *, unit: Unit, as_of: date) -> Any:
+    """Positions on `as_of` in the units that were inside the former `unit` on its last day
+    and still exist (a district after 1/7/2025: its villages, wherever they sit now)."""
+    last = unit.valid_to or as_of
+    kept = Unit.objects.within(unit, on=last).active_on(as_of).values("pk")
+    return positions.filter(organisation__unit_id__in=kept).active_on(as_of)
 
 
 def _communes_on(positions: list[Position]) -> dict[int, list[tuple[date, date, str]]]:
@@ -1029,12 +1052,14 @@ def export_roster(
     user: Any = None,
     reveal: bool = True,
     ethnicity: bool = True,
+    role: str = "",
+    name: str = "",
 ) -> bytes:
     """The roster of `unit` as an .xlsx in the import's columns (`reveal`: full citizen IDs;
-    `ethnicity`: the ethnicity column filled)."""
+    `ethnicity`: the ethnicity column filled; `role`, `name`: the page's filters)."""
     when = f"ngày {show(as_of)}" if as_of else "toàn bộ thời gian"
     title = f"DANH SÁCH CHỨC DANH — {unit.name.upper()} — {when}"
-    positions = roster_positions(unit=unit, as_of=as_of, user=user)
+    positions = roster_positions(unit=unit, as_of=as_of, user=user, role=role, name=name)
     return _workbook(title, export_rows(positions, reveal=reveal, ethnicity=ethnicity))
 
 

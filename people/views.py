@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.text import slugify
 
 from access.policy import (
@@ -22,11 +23,10 @@ from access.policy import (
     refusal,
     roles_of,
 )
-from access.scopes import visible
 from config.dates import parse_date
 from config.spreadsheets import SpreadsheetError, read_upload
 from people.ids import ID_IN_URL, holds_number, mask
-from people.models import Grant, Level, Person, Position, Role, Unit
+from people.models import Grant, Level, Person, Role, Unit
 from people.roster import export_roster, import_roster, roster_positions, template_workbook
 from people.text import fold, name_sort_key
 from people.uploads import forget_upload, keep_upload, kept_upload
@@ -108,29 +108,17 @@ def _is_former(unit: Unit, day: date) -> bool:
     return unit.valid_to is not None and unit.valid_to < day
 
 
-def _former_positions(request: HttpRequest, unit: Unit, day: date) -> Any:
-    """Positions on `day` in the units that were inside the former `unit` on its last day and
-    still exist (its villages, wherever they sit now)."""
-    last = unit.valid_to or day
-    kept = Unit.objects.within(unit, on=last).active_on(day).values("pk")  # subquery
-    return (
-        visible(request.user, Position.objects.all())
-        .filter(organisation__unit_id__in=kept)
-        .active_on(day)
-        .select_related("person", "role", "organisation__unit")
-    )
+def _filters(request: HttpRequest) -> dict[str, str]:
+    """The page's role and name filters (a number is never searched: IDs stay out of URLs)."""
+    query = _param(request, "q")
+    return {"role": _param(request, "role"), "name": "" if holds_number(query) else query}
 
 
-def _roster_rows(request: HttpRequest, unit: Unit, day: date) -> Any:
-    if _is_former(unit, day):
-        positions = _former_positions(request, unit, day)
-    else:
-        positions = roster_positions(unit=unit, as_of=day, user=request.user)
-    if role := _param(request, "role"):
-        positions = positions.filter(role__code=role)
-    if (query := _param(request, "q")) and not holds_number(query):
-        positions = positions.filter(person__search_text__contains=fold(query))
-    return positions.order_by("person__sort_key", "role__order", "pk")
+def _export_query(unit: Unit, day: date, filters: dict[str, str]) -> str:
+    """The export link's query: the unit, date and filters on screen."""
+    params = {"unit": str(unit.pk), "as_of": f"{day:%d/%m/%Y}"}
+    params |= {"role": filters["role"], "q": filters["name"]}
+    return urlencode({k: v for k, v in params.items() if v})
 
 
 @login_required
@@ -139,9 +127,9 @@ def roster(request: HttpRequest) -> HttpResponse:
     day, date_error = _day(request.GET.get("as_of"))
     starts = _start_units(request.user, day)
     unit = _chosen_unit(request, starts, day)
-    page = None
+    page, filters = None, _filters(request)
     if unit is not None:
-        rows = _roster_rows(request, unit, day)
+        rows = roster_positions(unit=unit, as_of=day, user=request.user, **filters)
         page = Paginator(rows, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
         reveal = can_read_ids(request.user)
         for position in page:
@@ -160,6 +148,7 @@ def roster(request: HttpRequest) -> HttpResponse:
         "page": page,
         "can_import": _may_import(request.user),
         "query": _without_page(request),
+        "export_query": _export_query(unit, day, filters) if unit else "",
     }
     return render(request, "people/roster.html", context)
 
@@ -266,6 +255,7 @@ def roster_export(request: HttpRequest) -> HttpResponse:
         user=request.user,
         reveal=can_read_ids(request.user),
         ethnicity=can_read_ethnicity(request.user),  # sensitive: administrators only
+        **_filters(request),
     )
     suffix = "toan-bo" if as_of is None else day.strftime("%d-%m-%Y")
     return _xlsx(content, f"danh-sach-{slugify(fold(unit.name))}-{suffix}.xlsx")

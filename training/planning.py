@@ -5,9 +5,11 @@ The untrained holders of a target inside a unit on a date (DOMAIN.md §3, counte
 
 1. one invitation per person and programme: a person holding several uncovered roles that the
    same programme covers is invited once (a board target may need two programmes);
-2. grouped by commune (the commune of the organisation's unit on the as-of date);
+2. grouped by commune: the commune that exists on the start date, where the course sits (the
+   gaps may be counted on the legacy tree for courses held after 1/7/2025: a village's holders
+   go with the village to its new commune, a commune's board to the commune's successor);
 3. communes are taken in GSO-code order (neighbouring communes have neighbouring codes) within
-   their parent on that date — the district on the legacy tree, the province on the 2025 tree —
+   their parent on the start date — the district on the legacy tree, the province on the 2025 tree —
    and packed into one course while they fit the capacity; a commune with more people than the
    capacity gets balanced courses of its own (villages kept together where the split allows);
 4. each course gets `days` consecutive working days (no weekends, no Vietnamese public
@@ -27,8 +29,9 @@ from math import ceil
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
-from access.policy import is_unrestricted
+from access.policy import Cap, granted_unit_ids, is_unrestricted
 from access.scopes import visible
 from coverage.errors import CoverageError
 from coverage.rules import Holder, untrained_holders
@@ -44,6 +47,7 @@ from people.models import (
 )
 from people.text import clean
 from training import calendar
+from training.forms import ORGANISER_KINDS
 from training.models import Course, Enrollment, Programme, Session, Target, TargetRule
 from training.services import TrainingError, add_sessions, create_course, invite_many
 
@@ -69,6 +73,7 @@ class Invitee:
     commune: Unit
     village: str = ""
     overdue: bool = False
+    village_id: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -89,6 +94,7 @@ class ProposedCourse:
     communes: list[Unit]
     start: date
     days: list[date] = field(default_factory=list)
+    venue: str = ""  # the place typed on the planning page; else the venue unit's name
 
     def sessions(self) -> list[tuple[datetime, datetime]]:
         return [
@@ -161,21 +167,30 @@ def _legacy_code_message(raw: str, *, on: date) -> str | None:
         return None
     until = old.valid_to or LEGACY_DAY
     message = f"Mã {raw} là {old.name} (đến {until:%d/%m/%Y}); sau ngày đó hãy dùng mã đơn vị mới"
-    # The successor of the unit itself, else of the first unit inside it that has one...
+    new = successor_on(old, on=on)
+    return message if new is None else f"{message}, ví dụ {new.code} ({new.name})"
+
+
+def successor_on(old: Unit, *, on: date) -> Unit | None:
+    """The unit of the tree valid on `on` (after the 2025 reorganisation) that took over the
+    former unit `old`: the successor of the unit itself, else of the first unit inside it that
+    has one, lifted to the old unit's level when the new tree has it (a province for a
+    province; a district's area is a commune's)."""
+    last = old.valid_to or LEGACY_DAY
     link = (
         UnitLineage.objects.filter(
             old__ancestor_links__ancestor=old,
-            old__ancestor_links__valid_from__lte=LEGACY_DAY,
-            old__ancestor_links__valid_to__gte=LEGACY_DAY,
+            old__ancestor_links__valid_from__lte=last,
+            old__ancestor_links__valid_to__gte=last,
             new__code__gt="",
+            effective__lte=on,
         )
         .select_related("new")
         .order_by("old__ancestor_links__depth", "-is_default", "pk")
         .first()
     )
     if link is None:
-        return message
-    # ...lifted to the old unit's level when the new tree has it (a province for a province).
+        return None
     above = (
         UnitAncestry.objects.filter(
             descendant=link.new,
@@ -187,8 +202,7 @@ def _legacy_code_message(raw: str, *, on: date) -> str | None:
         .select_related("ancestor")
         .first()
     )
-    new = above.ancestor if above else link.new
-    return f"{message}, ví dụ {new.code} ({new.name})"
+    return above.ancestor if above else link.new
 
 
 def resolve_target(code: str, *, on: date) -> Target:
@@ -243,7 +257,11 @@ def _home_units(holders: list[Holder]) -> dict[int, Unit]:
 
 
 def _place(holder: Holder, commune: Unit) -> str:
-    return f"{holder.village.name}, {commune.name}" if holder.village else commune.name
+    return _where(holder.village.name if holder.village else "", commune)
+
+
+def _where(village: str, commune: Unit) -> str:
+    return f"{village}, {commune.name}" if village else commune.name
 
 
 def gap_invitees(*, target: Target, unit: Unit, on: date) -> dict[Programme, list[Invitee]]:
@@ -281,6 +299,7 @@ def gap_invitees(*, target: Target, unit: Unit, on: date) -> dict[Programme, lis
             commune=commune,
             village=holder.village.name if holder.village else "",
             overdue=holder.status == "overdue",
+            village_id=holder.village.pk if holder.village else None,
         )
     return _by_programme(found, programme_of)
 
@@ -299,6 +318,69 @@ def _by_programme(
     for (_, programme_id), invitee in found.items():
         grouped.setdefault(programmes[programme_id], []).append(invitee)
     return dict(sorted(grouped.items(), key=lambda kv: kv[0].code))
+
+
+# --- where: the communes that exist when the course sits ---------------------------------
+
+
+def move_to_communes_on(invitees: Iterable[Invitee], day: date) -> None:
+    """Place every invitee in the commune that exists on `day`, the course's start: the gaps
+    may be counted on the legacy tree (03/03/2025) for courses sitting in 2026, when the old
+    communes are gone. A village holder goes with the village (to its commune on `day`); a
+    commune's holder to the commune's successor on the lineage (its default one), or before the
+    reorganisation to its first predecessor; a holder above communes (a district agency) to the
+    unit that took over its area. TrainingError when the unit has no counterpart on `day`."""
+    stale = [i for i in invitees if not i.commune.is_active_on(day)]
+    if not stale:
+        return
+    by_village = _village_communes({i.village_id for i in stale if i.village_id}, day)
+    by_lineage = _lineage_counterparts({i.commune.pk for i in stale}, day)
+    found: dict[int, Unit | None] = {}
+    for invitee in stale:
+        old = invitee.commune
+        new = by_village.get(invitee.village_id or 0) or by_lineage.get(old.pk)
+        if new is None:
+            if old.pk not in found:
+                found[old.pk] = successor_on(old, on=day) if _ended(old, day) else None
+            new = found[old.pk]
+        if new is None:
+            raise TrainingError(
+                f"{old.name} không tồn tại vào ngày {day:%d/%m/%Y} và chưa có đơn vị kế thừa: "
+                "không biết mở lớp ở đâu; hãy chọn ngày mở lớp khác"
+            )
+        invitee.commune, invitee.unit = new, _where(invitee.village, new)
+
+
+def _ended(unit: Unit, day: date) -> bool:
+    return unit.valid_to is not None and unit.valid_to < day
+
+
+def _village_communes(village_ids: set[int], day: date) -> dict[int, Unit]:
+    """Village id → the commune it sits in on `day`."""
+    links = UnitAncestry.objects.filter(
+        descendant_id__in=village_ids,
+        ancestor__level=Level.COMMUNE,
+        valid_from__lte=day,
+        valid_to__gte=day,
+    ).select_related("ancestor")
+    return {link.descendant_id: link.ancestor for link in links}
+
+
+def _lineage_counterparts(unit_ids: set[int], day: date) -> dict[int, Unit]:
+    """Unit id → its counterpart on `day` by the lineage: the (default) successor of an old
+    unit ended before `day`, or the first predecessor (by code) of a new one not begun yet."""
+    links = (
+        UnitLineage.objects.filter(Q(old_id__in=unit_ids) | Q(new_id__in=unit_ids))
+        .select_related("old", "new")
+        .order_by("-is_default", "old__code", "pk")
+    )
+    found: dict[int, Unit] = {}
+    for link in links:
+        if link.effective <= day and link.new.is_active_on(day):
+            found.setdefault(link.old_id, link.new)
+        elif link.effective > day and link.old.is_active_on(day):
+            found.setdefault(link.new_id, link.old)
+    return {pk: unit for pk, unit in found.items() if pk in unit_ids}
 
 
 # --- grouping --------------------------------------------------------------------------
@@ -473,8 +555,9 @@ def plan_courses(
     check_day(as_of)
     check_day(start)
     per_programme = gap_invitees(target=target, unit=unit, on=as_of)
+    move_to_communes_on([i for g in per_programme.values() for i in g], start)
     communes = {i.commune.pk: i.commune for g in per_programme.values() for i in g}
-    parents = parents_on(communes.values(), as_of)
+    parents = parents_on(communes.values(), start)
     courses = []
     for programme, invitees in per_programme.items():
         groups = group_invitees(invitees, capacity=capacity, parents=parents)
@@ -483,8 +566,11 @@ def plan_courses(
     return Plan(target, unit, as_of, start, capacity, days, courses)
 
 
-def commit_plan(*, plan: Plan, by: Any = None) -> list[Course]:
-    """Create the proposed courses as drafts, with their sessions and invitations."""
+def commit_plan(
+    *, plan: Plan, by: Any = None, organiser: Organisation | None = None
+) -> list[Course]:
+    """Create the proposed courses as drafts, with their sessions and invitations, organised
+    by `organiser` (the planner's organisation)."""
     venues = sorted({c.venue_unit.pk for c in plan.courses})
     people = Person.objects.in_bulk([i.person_id for c in plan.courses for i in c.invitees])
     created = []
@@ -494,11 +580,17 @@ def commit_plan(*, plan: Plan, by: Any = None) -> list[Course]:
         list(Unit.objects.select_for_update().filter(pk__in=venues).order_by("pk"))
         schedule(plan.courses, days=plan.days)
         for proposed in plan.courses:
-            created.append(_create(proposed, plan.target, people, by))
+            created.append(_create(proposed, plan.target, people, by, organiser))
     return created
 
 
-def _create(proposed: ProposedCourse, target: Target, people: dict[int, Person], by: Any) -> Course:
+def _create(
+    proposed: ProposedCourse,
+    target: Target,
+    people: dict[int, Person],
+    by: Any,
+    organiser: Organisation | None,
+) -> Course:
     if len(proposed.invitees) > proposed.capacity:
         raise TrainingError(
             f"Lớp «{proposed.title}» có {len(proposed.invitees)} người, "
@@ -509,7 +601,8 @@ def _create(proposed: ProposedCourse, target: Target, people: dict[int, Person],
         audience_units=proposed.communes,
         programme=proposed.programme,
         title=proposed.title,
-        venue=proposed.venue_unit.name,
+        organiser=organiser,
+        venue=proposed.venue or proposed.venue_unit.name,
         venue_unit=proposed.venue_unit,
         capacity=proposed.capacity,
         target=target,
@@ -520,6 +613,25 @@ def _create(proposed: ProposedCourse, target: Target, people: dict[int, Person],
         add_sessions(course=course, times=times, title=part.capitalize())
     invite_many(course=course, people=[people[i.person_id] for i in proposed.invitees], by=by)
     return course
+
+
+def planner_organisation(user: Any, *, on: date) -> Organisation | None:
+    """The organisation a planner works for: an organising body (an agency first, then a Party
+    committee, a People's committee, a Front committee) placed at a unit granted to the user
+    for organising training, existing on `on`; None for a user without one (a superuser)."""
+    if user is None or not getattr(user, "pk", None):
+        return None
+    bodies = (
+        Organisation.objects.filter(
+            unit_id__in=granted_unit_ids(user, Cap.TRAINING_WRITE), kind__in=ORGANISER_KINDS
+        )
+        .active_on(on)
+        .filter(Q(unit__valid_from__isnull=True) | Q(unit__valid_from__lte=on))
+        .filter(Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=on))
+        .select_related("unit")
+    )
+    rank: dict[str, int] = {kind: n for n, kind in enumerate(ORGANISER_KINDS)}
+    return min(bodies, key=lambda o: (rank[o.kind], o.unit.level, o.name, o.pk), default=None)
 
 
 # --- invite the gaps of one course -------------------------------------------------------
@@ -618,6 +730,8 @@ class Edits:
 
     titles: dict[int, str] = field(default_factory=dict)
     starts: dict[int, date] = field(default_factory=dict)
+    venues: dict[int, str] = field(default_factory=dict)
+    venue_units: dict[int, int] = field(default_factory=dict)
     moves: dict[tuple[int, int], int] = field(default_factory=dict)
     dropped: set[int] = field(default_factory=set)
 
@@ -643,6 +757,12 @@ def apply_edits(plan: Plan, edits: Edits) -> Plan:
         course.start = check_day(edits.starts.get(n, course.start))
         course.invitees.sort(key=lambda i: (i.sort_key, i.person_id))
         course.communes = _communes(course.invitees) if course.invitees else course.communes
+        _edit_venue(course, edits, n)
+        if not course.venue_unit.is_active_on(course.start):
+            raise TrainingError(
+                f"Lớp «{course.title}» đặt tại {course.venue_unit.name}, không tồn tại vào ngày "
+                f"{course.start:%d/%m/%Y}: hãy lập kế hoạch lại với ngày mở lớp này"
+            )
         if len(course.invitees) > course.capacity and n not in edits.dropped:
             raise TrainingError(
                 f"Lớp «{course.title}» có {len(course.invitees)} người, "
@@ -651,3 +771,15 @@ def apply_edits(plan: Plan, edits: Edits) -> Plan:
     plan.courses = [c for n, c in enumerate(courses) if n not in edits.dropped and c.invitees]
     schedule(plan.courses, days=plan.days)
     return plan
+
+
+def _edit_venue(course: ProposedCourse, edits: Edits, n: int) -> None:
+    """The venue chosen among the course's communes, and the place typed (hội trường...)."""
+    course.venue = clean(edits.venues.get(n, ""))[:255] or course.venue
+    chosen = edits.venue_units.get(n)
+    if chosen is None or chosen == course.venue_unit.pk:
+        return
+    venue = next((c for c in course.communes if c.pk == chosen), None)
+    if venue is None:
+        raise TrainingError(f"Lớp «{course.title}»: địa điểm phải là một xã có người được mời")
+    course.venue_unit = venue

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 from access.policy import Cap, can, holds, refusal
 from access.scopes import get_writable
 from config.dates import parse_date, show
+from people.models import Organisation
 from training.attendance_import import AttendanceImportError, import_attendance, template_workbook
+from training.forms import OrganiserField, organiser_choices
 from training.models import Course, Session, Target
 from training.planning import (
     Edits,
@@ -27,6 +29,7 @@ from training.planning import (
     invite_gaps,
     plan_courses,
     plan_signature,
+    planner_organisation,
     resolve_target,
     resolve_unit,
 )
@@ -64,6 +67,12 @@ class PlanForm(forms.Form):
     start = forms.DateField(label="Mở lớp từ ngày")
     capacity = forms.IntegerField(label="Số học viên mỗi lớp", min_value=1, max_value=500)
     days = forms.IntegerField(label="Số ngày học", min_value=1, max_value=10)
+    organiser = OrganiserField(
+        queryset=Organisation.objects.none(),
+        label="Đơn vị tổ chức",
+        required=False,
+        help_text="Để trống: đơn vị tổ chức của bạn",
+    )
 
     def clean_as_of(self) -> Any:
         return _plannable(self.cleaned_data.get("as_of"))
@@ -71,8 +80,11 @@ class PlanForm(forms.Form):
     def clean_start(self) -> Any:
         return _plannable(self.cleaned_data.get("start"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        organiser = self.fields["organiser"]
+        assert isinstance(organiser, OrganiserField)
+        organiser.queryset = organiser_choices(user, today=timezone.localdate(), selected=None)
         targets = Target.objects.order_by("code", "valid_from")
         choices = {t.code: f"{t.code} — {t.title[:70]}" for t in targets}
         field = self.fields["target"]
@@ -95,6 +107,15 @@ class PlanForm(forms.Form):
             days=data["days"],
         )
 
+    def chosen_organiser(self, user: Any) -> Organisation | None:
+        """The organisation chosen, else the planner's own on the start date; one whose unit
+        the user may organise training in."""
+        chosen = self.cleaned_data.get("organiser")
+        organiser = chosen or planner_organisation(user, on=self.cleaned_data["start"])
+        if organiser is not None and not can(user, Cap.TRAINING_WRITE, organiser.unit):
+            raise TrainingError(f"Bạn không có quyền tổ chức lớp thay cho {organiser.name}")
+        return organiser
+
 
 def _plannable(day: Any) -> Any:
     if day is None:
@@ -105,9 +126,16 @@ def _plannable(day: Any) -> Any:
         raise forms.ValidationError(str(e)) from e
 
 
-def _initial() -> dict[str, Any]:
+def _initial(user: Any) -> dict[str, Any]:
     today = timezone.localdate()
-    return {"start": today, "capacity": 30, "days": 2, "target": "nq33-village"}
+    organiser = planner_organisation(user, on=today)
+    return {
+        "start": today,
+        "capacity": 30,
+        "days": 2,
+        "target": "nq33-village",
+        "organiser": organiser.pk if organiser else None,
+    }
 
 
 def _proposal_context(plan: Plan) -> dict[str, Any]:
@@ -129,7 +157,8 @@ def plan(request: HttpRequest) -> HttpResponse:
     _check_planner(request)
     if request.method == "POST":
         return _confirm(request)
-    form = PlanForm(request.GET or None, initial=_initial())
+    initial = {} if request.GET else _initial(request.user)
+    form = PlanForm(request.GET or None, initial=initial, user=request.user)
     context: dict[str, Any] = {"form": form}
     if form.is_bound and form.is_valid():
         try:
@@ -143,6 +172,9 @@ def _edits(post: Any, plan: Plan) -> Edits:
     edits = Edits()
     for n, course in enumerate(plan.courses):
         edits.titles[n] = post.get(f"title-{n}", "")
+        edits.venues[n] = post.get(f"venue-{n}", "")
+        if (chosen := post.get(f"venue_unit-{n}", "")).isascii() and chosen.isdigit():
+            edits.venue_units[n] = int(chosen)
         if post.get(f"start-{n}"):
             try:
                 edits.starts[n] = parse_date(post[f"start-{n}"])
@@ -158,7 +190,7 @@ def _edits(post: Any, plan: Plan) -> Edits:
 
 
 def _confirm(request: HttpRequest) -> HttpResponse:
-    form = PlanForm(request.POST)
+    form = PlanForm(request.POST, user=request.user)
     context: dict[str, Any] = {"form": form}
     if not form.is_valid():
         return render(request, "planning/plan.html", context, status=400)
@@ -170,7 +202,9 @@ def _confirm(request: HttpRequest) -> HttpResponse:
                 "hãy xem lại đề xuất mới dưới đây rồi xác nhận"
             )
         courses = commit_plan(
-            plan=apply_edits(proposal, _edits(request.POST, proposal)), by=request.user
+            plan=apply_edits(proposal, _edits(request.POST, proposal)),
+            by=request.user,
+            organiser=form.chosen_organiser(request.user),
         )
     except TrainingError as e:
         messages.error(request, str(e))

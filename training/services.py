@@ -15,6 +15,7 @@ from django.db.models import Count, ProtectedError, Q
 from django.utils import timezone
 
 import audit
+from certificates.models import Certificate
 from certificates.services import issue_for_course
 from people.models import Person, Position
 from people.text import match_key
@@ -655,12 +656,21 @@ def _sync_record(course: Course, enrollment: Enrollment, completed: bool) -> Non
         day = calendar.local_date(last.ends_at) if last else timezone.localdate()
         _save_records(course, [enrollment], day)
     elif not completed and record is not None:
+        _release_revoked_certificates(record)
         try:
             record.delete()
         except (ProtectedError, IntegrityError) as e:
             raise TrainingError(
                 "Học viên đã được cấp giấy chứng nhận; hãy thu hồi giấy trước khi điều chỉnh"
             ) from e
+
+
+def _release_revoked_certificates(record: TrainingRecord) -> None:
+    """Revoked certificates stop pointing at a record whose result is withdrawn, so it can go
+    (and the person stops counting as trained); they stay in the register with their number,
+    holder, enrollment and course. A valid certificate still holds the record (PROTECT)."""
+    revoked = Certificate.objects.filter(training_record=record, status=Certificate.Status.REVOKED)
+    audit.update(revoked, training_record=None)
 
 
 def create_record(

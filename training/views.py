@@ -8,6 +8,7 @@ from decimal import Decimal
 from functools import wraps
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -245,7 +246,8 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "course": course,
         "roster": _shown(request.user, roster, writer=writer),
         "counts": counts,
-        "seats_taken": counts["invited"] + counts["confirmed"],
+        # As the list counts them (`seats`): results keep the seat they were invited to.
+        "seats_taken": sum(counts[s] for s in Enrollment.SEAT_STATUSES),
         "sessions": list(course.sessions.all()),
         "candidates": _candidates(request, course),
         "q": request.GET.get("q", ""),
@@ -415,11 +417,11 @@ def _save_marks(request: HttpRequest, roster: list[Enrollment]) -> None:
 
 
 def _report_certificates(request: HttpRequest, course: Course) -> None:
-    """Who got a certificate on closing, and who did not and why (the others still did)."""
+    """Who did not get a certificate on closing and why (the others still did); how many
+    were issued, with the links to them, is on the results page itself."""
     batch = getattr(course, "certificate_batch", None)
-    if batch is not None and (batch.issued or batch.refused):
-        say = messages.warning if batch.refused else messages.info
-        say(request, batch.summary())
+    if batch is not None and batch.refused:
+        messages.warning(request, batch.summary())
 
 
 @login_required
@@ -455,8 +457,26 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         "closed": course.status == Course.Status.COMPLETED,
         "can_organise": writer,
         "override_form": OverrideForm(),
+        "certificates": _certificates_issued(request.user, course),
     }
     return render(request, "training/results.html", context)
+
+
+def _certificates_issued(user: Any, course: Course) -> dict[str, Any] | None:
+    """The valid certificates of a closed course that the user may see: how many, and the
+    links to all of them merged into one PDF and as a ZIP (one PDF each). None when the
+    course is open, its programme gives none, or the certificates app is not installed."""
+    if course.status != Course.Status.COMPLETED or not course.programme.has_certificate:
+        return None
+    if not apps.is_installed("certificates"):
+        return None
+    certificate = apps.get_model("certificates", "Certificate")
+    issued = visible(user, certificate).filter(course=course, status="valid").count()
+    return {
+        "count": issued,
+        "pdf": reverse("certificates:course_pdf", args=[course.pk]),
+        "zip": reverse("certificates:course_zip", args=[course.pk]),
+    }
 
 
 @organisers_only

@@ -100,8 +100,10 @@ def close_a_course(
     n: int = 3,
     certifying: bool = True,
     code: str = "nv-dv",
+    close: bool = True,
 ) -> ClosedCourse:  # type: ignore[no-untyped-def]
-    """A course with one past session: `n` people attend and complete, one is absent."""
+    """A course with one past session: `n` people attend and complete, one is absent (closed
+    unless `close` is false: attendance taken, ready to close)."""
     programme, _ = Programme.objects.get_or_create(
         code=code,
         defaults={"title": "Bồi dưỡng nghiệp vụ công tác dân vận", "has_certificate": certifying},
@@ -128,6 +130,8 @@ def close_a_course(
         marks[training.invite(course=course, person=person).pk] = "present"
     marks[training.invite(course=course, person=absent).pk] = "absent"
     training.record_attendance(session=session, marks=marks)
+    if not close:
+        return ClosedCourse(course, people, absent)
     # Certificates are issued on commit: run those callbacks inside the test's transaction.
     with TestCase.captureOnCommitCallbacks(execute=True):
         training.close_course(course=course)

@@ -176,3 +176,25 @@ def test_it_limits_the_register_to_the_users_scope(client, tree, closed, party_i
     names = {r[2] for r in rows[2:]}
     assert names == {p.full_name for p in closed.people}
     assert elsewhere.people[0].full_name not in names
+
+
+def test_closing_says_how_many_certificates_were_issued_and_links_to_them(
+    client, organiser, tree, party_issuer, django_capture_on_commit_callbacks
+):
+    ready = close_a_course(n=3, unit=tree.nghia_thuan, close=False)
+    client.force_login(organiser)
+    results = f"/lop/{ready.course.pk}/ket-qua/"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        closing = client.post(results, {"close": "1"})
+    page = client.get(closing.url).content.decode()
+
+    assert "Đã cấp 3 giấy chứng nhận" in page
+    pdf = f"/giay-chung-nhan/lop/{ready.course.pk}/pdf/"
+    archive = f"/giay-chung-nhan/lop/{ready.course.pk}/zip/"
+    assert f'href="{pdf}"' in page and f'href="{archive}"' in page
+    with zipfile.ZipFile(io.BytesIO(client.get(archive).content)) as files:
+        assert len(files.namelist()) == 3
+    assert len(PdfReader(io.BytesIO(client.get(pdf).content)).pages) == 3
+    # Said again on every later visit, with the links.
+    assert 'id="course-certificates"' in client.get(results).content.decode()

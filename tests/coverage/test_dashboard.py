@@ -1,6 +1,7 @@
 """The Commission's dashboard and the named lists behind its numbers."""
 
 import xml.etree.ElementTree as ET
+from datetime import date
 from html.parser import HTMLParser
 
 import pytest
@@ -246,3 +247,32 @@ def test_it_refuses_an_unknown_list(client, ui, kind):  # noqa: F811
         client.get(reverse("coverage:gaps"), {"target": "nq33-village", "kind": kind}).status_code
         == 404
     )
+
+
+def test_a_new_commune_before_it_existed_shows_the_old_communes_it_came_from(client, ui):  # noqa: F811
+    from people.models import Level, Unit, UnitLineage
+    from tests.factories import make_unit
+
+    tung_vai = make_unit(
+        name="Xã Tùng Vài", level=Level.COMMUNE, kind=Unit.Kind.XA, code="00886",
+        parent=ui.tree.quan_ba, edition=Unit.Edition.LEGACY, valid_to=date(2025, 6, 30),
+    )  # fmt: skip
+    UnitLineage.objects.create(old=tung_vai, new=ui.tree.nghia_thuan, kind=UnitLineage.Kind.WHOLE)
+
+    r = get(client, ui.admin, unit=ui.tree.nghia_thuan.pk, as_of="31/03/2025")
+
+    html = r.content.decode()
+    village = card(r, "nq33-village")
+    children = [c["unit"]["name"] for c in village["report"]["children"]]
+    assert sorted(children) == ["Xã Thanh Vân", "Xã Tùng Vài"]  # not Huyện Quản Bạ
+    assert (village["numerator"], village["denominator"]) == (2, 2)  # An Thị Hoa, Thanh Vân
+    assert (
+        "Xã Nghĩa Thuận không tồn tại vào ngày 31/03/2025; hiển thị các đơn vị cũ hợp nhất "
+        "thành: Xã Tùng Vài, Xã Thanh Vân."
+    ) in html
+    # The lists behind the numbers keep that area.
+    untrained = village["links"]["numerator"]
+    assert "Tỷ lệ tập huấn: Xã Nghĩa Thuận — các đơn vị cũ hợp nhất thành</h1>" in html
+    assert f"area_of={ui.tree.nghia_thuan.pk}" in untrained
+    listed = client.get(untrained)
+    assert listed.status_code == 200 and "(các đơn vị cũ hợp nhất thành)" in listed.content.decode()

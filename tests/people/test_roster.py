@@ -461,3 +461,21 @@ def test_two_concurrent_imports_cannot_both_fill_one_seat(tree):
     assert "chỉ có một người" in next(r for r in results if not r.written).errors[0].reason
     assert Position.objects.count() == 1
     assert Unit.objects.filter(level=Level.VILLAGE).count() == 1
+
+
+@pytest.mark.parametrize("typed", [MAI_ID[1:], MAI_ID[2:]])
+def test_an_id_typed_short_says_excel_may_have_dropped_the_leading_zero(tree, typed):
+    row = mai(**{"Số CCCD": typed})
+    for content, name, line in (
+        (xlsx([row]), "ds.xlsx", 3),
+        (csv_bytes([row], list(row)), "ds.csv", 2),
+    ):
+        result = run(content, name=name)
+        assert [str(p) for p in result.errors] == [
+            f"Dòng {line}, cột «Số CCCD»: Số CCCD có {len(typed)} chữ số, phải có 12 chữ số — "
+            "Excel có thể đã bỏ số 0 đầu (định dạng ô là Văn bản rồi gõ đủ 12 số)"
+        ]
+    assert not Person.objects.exists()
+    # A number cell is Excel's own doing: the zeros it dropped are put back.
+    assert run(xlsx([mai(**{"Số CCCD": int(typed)})])).written
+    assert Person.objects.get().citizen_id == MAI_ID

@@ -1,4 +1,6 @@
+import html
 import io
+import re
 from datetime import date
 
 import pytest
@@ -227,3 +229,42 @@ def test_a_history_export_includes_ended_positions(client, filled):
     history = client.get(reverse("people:export"), {"unit": filled.ha_giang.pk, "history": "1"})
     count = lambda r: load_workbook(io.BytesIO(r.content)).active.max_row - 2  # noqa: E731
     assert (count(today), count(history)) == (3, 4)
+
+
+def exported_rows(response) -> list[tuple[str, str, str]]:
+    """(full name, role, organisation) of every data row of an exported roster."""
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = sheet.iter_rows(min_row=3, values_only=True)
+    return [(r[4], r[2], r[3]) for r in rows]
+
+
+def export_link(response) -> str:
+    """The href of the page's «Xuất Excel (ngày đang xem)» button."""
+    found = re.search(r'id="export-link" href="([^"]+)"', response.content.decode())
+    assert found, "no export link"
+    return html.unescape(found.group(1))
+
+
+def screen_rows(response) -> list[tuple[str, str, str]]:
+    page = response.context["page"]
+    return [(p.person.full_name, p.role.label, p.organisation.name) for p in page]
+
+
+@pytest.mark.parametrize("as_of", ["02/12/2026", ON])
+def test_the_export_of_a_former_district_has_exactly_the_rows_on_screen(client, filled, as_of):
+    client.force_login(user_with(filled.quan_ba, "clerk"))
+    shown = client.get(reverse("people:roster"), {"unit": filled.quan_ba.pk, "as_of": as_of})
+    exported = client.get(export_link(shown))
+    assert exported.status_code == 200
+    assert screen_rows(shown) and exported_rows(exported) == screen_rows(shown)
+
+
+def test_the_export_keeps_the_role_and_name_filters_on_screen(client, filled):
+    client.force_login(user_with(filled.ha_giang, "clerk"))
+    filters = {"unit": filled.ha_giang.pk, "as_of": ON, "role": "inspection_board_head"}
+    shown = client.get(reverse("people:roster"), filters)
+    exported = client.get(export_link(shown))
+    assert [name for name, _, _ in exported_rows(exported)] == ["Nguyễn Văn An", "Lý Văn Thuỷ"]
+    named = client.get(reverse("people:roster"), {**filters, "role": "", "q": "giang thi"})
+    exported = client.get(export_link(named))
+    assert exported_rows(exported) == screen_rows(named) and len(screen_rows(named)) == 2

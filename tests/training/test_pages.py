@@ -157,3 +157,22 @@ def test_it_deletes_a_session_of_an_open_course(web, course):
     (first, second) = past_sessions(course, 2)
     web.post(reverse("training:delete_session", args=[course.pk, first.pk]))
     assert list(course.sessions.values_list("pk", flat=True)) == [second.pk]
+
+
+def test_the_course_page_counts_the_seats_as_the_list_does(web, place, programme):
+    course = make_course(place, programme, title="Lớp đếm chỗ")
+    (session,) = past_sessions(course, 1)
+    a, b = (invite(course=course, person=p) for p in place.holders)
+    web.post(reverse("training:attendance", args=[course.pk, session.pk]),
+             {f"m{a.pk}": "present", f"m{b.pk}": "absent"})  # fmt: skip
+    web.post(reverse("training:results", args=[course.pk]), {"close": "1"})
+
+    listed = web.get(reverse("training:course_list")).context["page"]
+    (row,) = [c for c in listed if c.pk == course.pk]
+    page = web.get(reverse("training:course_detail", args=[course.pk]))
+
+    assert row.seats_taken == 2  # one completed, one not: both held a seat
+    assert page.context["seats_taken"] == row.seats_taken
+    assert "Đã mời 2/30" in page.content.decode()
+    api = web.get(f"/api/v1/courses/{course.pk}/")
+    assert api.status_code == 200 and api.json()["seats_taken"] == row.seats_taken

@@ -21,15 +21,25 @@ LEGACY_DAY = date(2025, 3, 3)
 NEW_DAY = date(2025, 9, 1)
 # A Monday in March 2026 with no holiday that week.
 START = date(2026, 3, 9)
+# A Monday before the reorganisation: courses sit in the old communes.
+LEGACY_START = date(2025, 3, 10)
 
 
-def plan(world: World, *, unit: str = "02", on: date = LEGACY_DAY, capacity: int = 30, days=2):  # type: ignore[no-untyped-def]
+def plan(
+    world: World,
+    *,
+    unit: str = "02",
+    on: date = LEGACY_DAY,
+    capacity: int = 30,
+    days=2,
+    start=START,
+):  # type: ignore[no-untyped-def]
     target = Target.objects.current("nq33-village", on=on)
     return plan_courses(
         target=target,
         unit=resolve_unit(unit, on=on),
         as_of=on,
-        start=START,
+        start=start,
         capacity=capacity,
         days=days,
     )
@@ -50,7 +60,8 @@ def test_it_invites_a_person_with_several_uncovered_roles_once(world: World) -> 
     invitees = [i for c in proposal.courses for i in c.invitees]
     assert [i.full_name for i in invitees] == ["Vàng Thị Mai", "Lò Văn Sáng"]
     assert invitees[1].role == "Bí thư chi bộ; Tổ trưởng tổ dân vận"
-    assert invitees[1].unit == "Thôn Nà Mạ, Xã Thanh Vân"
+    # Counted on the old tree, invited in 2026 from the village's commune of then.
+    assert invitees[1].unit == "Thôn Nà Mạ, Xã Nghĩa Thuận"
 
 
 def test_it_leaves_out_people_already_trained(world: World) -> None:
@@ -74,7 +85,7 @@ def test_it_merges_small_neighbouring_communes_of_one_district(world: World) -> 
     fill_village(world.lung_thang, ["Sùng Mí D", "Sùng Mí E"])
     fill_village(world.sung_che, ["Giàng Mí F"])
 
-    proposal = plan(world, capacity=10)
+    proposal = plan(world, capacity=10, start=LEGACY_START)
 
     # Thanh Vân and Cán Tỷ (Quản Bạ) share a course; Lao Và Chải is in another district.
     assert [len(c.invitees) for c in proposal.courses] == [5, 1]
@@ -101,7 +112,7 @@ def test_it_splits_a_large_commune_into_balanced_courses_one_after_another(world
     proposal = plan(world, unit="00889", capacity=3, days=1)
 
     assert [len(c.invitees) for c in proposal.courses] == [3, 2, 2]
-    assert {c.venue_unit for c in proposal.courses} == {world.tree.thanh_van}
+    assert {c.venue_unit for c in proposal.courses} == {world.tree.nghia_thuan}
     assert [c.title[-10:] for c in proposal.courses] == [" (lớp 1/3)", " (lớp 2/3)", " (lớp 3/3)"]
     # Villages stay together as far as the split allows.
     assert {i.village for i in proposal.courses[0].invitees} == {"Thôn Khâu Làn"}
@@ -165,7 +176,7 @@ def test_it_shifts_to_the_next_free_days_when_the_venue_is_busy(world: World) ->
     other = create_course(
         programme=Programme.objects.get(code="dv-cq"),
         title="Lớp khác",
-        venue_unit=world.tree.thanh_van,
+        venue_unit=world.tree.nghia_thuan,
         capacity=10,
     )
     # Busy on Tuesday 10/03: a 2-day course from Monday 09/03 cannot sit there.
@@ -185,7 +196,7 @@ def test_it_ignores_cancelled_courses_at_the_venue(world: World) -> None:
     other = create_course(
         programme=Programme.objects.get(code="dv-cq"),
         title="Lớp đã hủy",
-        venue_unit=world.tree.thanh_van,
+        venue_unit=world.tree.nghia_thuan,
         capacity=10,
         status=Course.Status.CANCELLED,
     )
@@ -220,7 +231,7 @@ def test_it_prints_json_with_exactly_the_documented_keys(world: World) -> None:
     assert (data["target"], data["unit"], data["as_of"]) == ("nq33-village", "02", "2025-03-03")
     course = data["courses"][0]
     assert set(course) == {"title", "venue_unit", "capacity", "sessions", "invitees"}
-    assert course["venue_unit"] == {"code": "00889", "name": "Xã Thanh Vân"}
+    assert course["venue_unit"] == {"code": "00889", "name": "Xã Nghĩa Thuận"}
     assert course["sessions"] == [
         {"starts_at": "2026-03-09T07:30:00+07:00", "ends_at": "2026-03-09T11:30:00+07:00"},
         {"starts_at": "2026-03-09T13:30:00+07:00", "ends_at": "2026-03-09T17:00:00+07:00"},
@@ -230,7 +241,7 @@ def test_it_prints_json_with_exactly_the_documented_keys(world: World) -> None:
     assert invitee["full_name"] == "Thào Mí A"
     assert invitee["person_id"] == Person.objects.get(full_name="Thào Mí A").pk
     assert invitee["role"] == "Bí thư chi bộ"
-    assert invitee["unit"] == "Thôn Nà Mạ, Xã Thanh Vân"
+    assert invitee["unit"] == "Thôn Nà Mạ, Xã Nghĩa Thuận"
     assert Course.objects.count() == 0
 
 
@@ -256,17 +267,53 @@ def test_it_commits_draft_courses_with_sessions_and_invitations(world: World) ->
         "--start", "09/03/2026", "--capacity", "30", "--days", "2", "--commit",
     )  # fmt: skip
 
-    courses = list(Course.objects.order_by("pk"))
-    assert [c.status for c in courses] == [Course.Status.DRAFT] * 2
-    first = courses[0]
-    assert first.programme.code == "xdd-kndv"
-    assert first.target.code == "nq33-village"
-    assert first.venue_unit == world.tree.thanh_van
-    assert list(first.audience_units.all()) == [world.tree.thanh_van]
-    assert first.sessions.count() == 4
-    enrolled = first.enrollments.order_by("person__sort_key")
-    assert [e.person.full_name for e in enrolled] == ["Thào Mí A", "Thào Mí B"]
+    # Counted on the old tree, held in 2026: in the new communes, grouped by the new province.
+    (course,) = Course.objects.all()
+    assert course.status == Course.Status.DRAFT
+    assert course.programme.code == "xdd-kndv"
+    assert course.target.code == "nq33-village"
+    assert course.venue_unit == world.tree.nghia_thuan
+    assert set(course.audience_units.all()) == {world.tree.nghia_thuan, world.yen_minh_new}
+    assert course.sessions.count() == 4
+    enrolled = course.enrollments.order_by("person__sort_key")
+    assert [e.person.full_name for e in enrolled] == ["Thào Mí A", "Thào Mí B", "Giàng Mí F"]
     assert {e.status for e in enrolled} == {Enrollment.Status.INVITED}
+
+
+def test_a_plan_counted_before_the_reform_books_only_units_existing_at_the_start(
+    world: World,
+) -> None:
+    from people.services import appoint, find_or_create_organisation
+    from tests.factories import role
+
+    fill_village(world.na_ma, ["Thào Mí A"])
+    hold(person("Ly Thị Dua"), "inspection_board_head", world.tree.can_ty)  # a commune's board
+    agency = find_or_create_organisation(unit=world.tree.quan_ba, kind="party_committee")
+    adviser = role("mobilization_adviser")
+    appoint(person=person("Phạm Văn Hải"), role=adviser, organisation=agency, start=SINCE_DAY)
+    targets = ["nq33-village", "nq33-boards", "nq33-agency"]
+
+    courses = [
+        course
+        for code in targets
+        for course in plan_courses(
+            target=Target.objects.current(code, on=LEGACY_DAY),
+            unit=world.tree.ha_giang,
+            as_of=LEGACY_DAY,
+            start=START,
+            capacity=30,
+            days=1,
+        ).courses
+    ]
+
+    places = {u for c in courses for u in [c.venue_unit, *c.communes]}
+    assert places and all(u.is_active_on(START) for u in places), places
+    venues = {names(c)[0]: c.venue_unit for c in courses}
+    assert venues == {
+        "Thào Mí A": world.tree.nghia_thuan,  # the village's commune in 2026
+        "Ly Thị Dua": world.tree.can_ty_new,  # the old commune's successor
+        "Phạm Văn Hải": world.tree.nghia_thuan,  # the old district's area
+    }
 
 
 def test_it_refuses_bad_numbers_and_unknown_targets(world: World) -> None:
@@ -318,7 +365,7 @@ def test_it_groups_holders_above_communes_at_their_own_unit(world: World) -> Non
         target=target,
         unit=world.tree.ha_giang,
         as_of=LEGACY_DAY,
-        start=START,
+        start=LEGACY_START,
         capacity=30,
         days=1,
     )
@@ -327,3 +374,14 @@ def test_it_groups_holders_above_communes_at_their_own_unit(world: World) -> Non
     assert course.venue_unit == world.tree.quan_ba
     assert course.invitees[0].unit == "Huyện Quản Bạ"
     assert course.programme.code == "dv-cq"
+
+
+def test_a_course_moved_across_the_reform_on_the_planning_page_is_refused(world: World) -> None:
+    from training.planning import Edits, apply_edits
+
+    fill_village(world.na_ma, ["Thào Mí A"])
+    proposal = plan(world, start=LEGACY_START)
+    assert proposal.courses[0].venue_unit == world.tree.thanh_van
+
+    with pytest.raises(TrainingError, match="Xã Thanh Vân, không tồn tại vào ngày 09/03/2026"):
+        apply_edits(proposal, Edits(starts={0: START}))

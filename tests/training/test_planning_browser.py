@@ -27,7 +27,7 @@ def test_it_plans_edits_and_confirms_courses(page, login, world) -> None:  # typ
     page.select_option("#id_target", "nq33-village")
     page.fill("#id_unit", "02")
     page.fill("#id_as_of", "03/03/2025")
-    page.fill("#id_start", "09/03/2026")
+    page.fill("#id_start", "10/03/2025")
     page.fill("#id_capacity", "10")
     page.fill("#id_days", "2")
     page.click("#plan-query button[type=submit]")
@@ -55,7 +55,7 @@ def test_it_greys_out_a_dropped_course(page, login, world) -> None:  # type: ign
     user = UserFactory(username="kehoach2")
     grant(user, world.tree.ha_giang, Grant.Role.ORGANISER)
     login(user)
-    query = "target=nq33-village&unit=02&as_of=03/03/2025&start=09/03/2026&capacity=10&days=1"
+    query = "target=nq33-village&unit=02&as_of=03/03/2025&start=10/03/2025&capacity=10&days=1"
     page.goto(page.base_url + "/lop/lap-ke-hoach/?" + query)
 
     page.check('input[name="drop-0"]')

@@ -19,7 +19,7 @@ QUERY = {
     "target": "nq33-village",
     "unit": "02",
     "as_of": "03/03/2025",
-    "start": "09/03/2026",
+    "start": "10/03/2025",  # before the reform: the old communes sit
     "capacity": "10",
     "days": "1",
 }
@@ -55,7 +55,7 @@ def test_it_shows_the_form_then_a_proposal(
     assert [len(r["course"].invitees) for r in rows] == [4, 1]
     page = response.content.decode()
     assert "Thào Mí A" in page and "Giàng Mí F" in page
-    assert "09/03/2026" in page
+    assert "10/03/2025" in page
 
 
 def test_it_creates_the_edited_courses_on_confirm(client, planner, gaps) -> None:  # type: ignore[no-untyped-def]
@@ -67,7 +67,7 @@ def test_it_creates_the_edited_courses_on_confirm(client, planner, gaps) -> None
     post = QUERY | {
         "signature": proposal.context["signature"],
         "title-1": "Lớp ghép Yên Minh",
-        "start-1": "16/03/2026",
+        "start-1": "17/03/2025",
         f"move-0-{moved.person_id}": "1",
     }
 
@@ -82,7 +82,7 @@ def test_it_creates_the_edited_courses_on_confirm(client, planner, gaps) -> None
         "Giàng Mí F",
     ]
     assert first.enrollments.count() == 3
-    assert {s.starts_at.date() for s in second.sessions.all()} == {date(2026, 3, 16)}
+    assert {s.starts_at.date() for s in second.sessions.all()} == {date(2025, 3, 17)}
     assert set(second.audience_units.all()) == {gaps.tree.thanh_van, gaps.lao_va_chai}
 
 
@@ -147,3 +147,51 @@ def test_it_is_for_organisers_and_administrators_only(client, gaps) -> None:  # 
     assert client.get(URL).status_code == 403
     client.logout()
     assert client.get(URL).status_code == 302
+
+
+def test_the_planners_organisation_organises_the_courses_and_the_venue_is_editable(
+    client, planner, gaps
+) -> None:  # type: ignore[no-untyped-def]
+    from people.models import Organisation, OrgKind
+
+    old = Organisation.objects.create(
+        kind=OrgKind.AGENCY, name="Ban Dân vận Tỉnh ủy Hà Giang", unit=gaps.tree.ha_giang
+    )
+    new = Organisation.objects.create(
+        kind=OrgKind.AGENCY,
+        name="Ban Tuyên giáo và Dân vận Tỉnh ủy Tuyên Quang",
+        unit=gaps.tree.tuyen_quang,
+    )
+    client.force_login(planner)
+    assert client.get(URL).context["form"]["organiser"].value() == new.pk  # today's body
+    proposal = propose(client)
+    first = proposal.context["rows"][0]["course"]
+    assert first.venue_unit == gaps.tree.thanh_van
+    assert 'name="venue_unit-0"' in proposal.content.decode()
+
+    post = QUERY | {
+        "signature": proposal.context["signature"],
+        "venue_unit-0": str(gaps.tree.can_ty.pk),
+        "venue-0": "Nhà văn hóa xã Cán Tỷ",
+    }
+    assert client.post(URL, post).status_code == 302
+
+    first, second = Course.objects.order_by("pk")
+    # The courses sit on 10/03/2025: organised by the planner's body of that day.
+    assert first.organiser == second.organiser == old
+    assert (first.venue_unit, first.venue) == (gaps.tree.can_ty, "Nhà văn hóa xã Cán Tỷ")
+    assert (second.venue_unit, second.venue) == (gaps.lao_va_chai, "Xã Lao Và Chải")
+
+
+def test_a_venue_outside_the_courses_communes_is_refused(client, planner, gaps) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(planner)
+    proposal = propose(client)
+    post = QUERY | {
+        "signature": proposal.context["signature"],
+        "venue_unit-0": str(gaps.lao_va_chai.pk),
+    }
+
+    response = client.post(URL, post)
+
+    assert "địa điểm phải là một xã có người được mời" in response.content.decode()
+    assert not Course.objects.exists()

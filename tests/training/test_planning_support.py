@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from people.models import Grant, Level, Person, Unit
+from people.models import Grant, Level, Person, Unit, UnitLineage
 from people.services import appoint, create_village, find_or_create_organisation
 from tests.conftest import Tree
 from tests.factories import UserFactory, grant, make_unit, role
@@ -51,6 +51,7 @@ class World:
     tree: Tree
     yen_minh: Unit
     lao_va_chai: Unit
+    yen_minh_new: Unit
     na_ma: Unit
     khau_lan: Unit
     lung_thang: Unit
@@ -59,7 +60,8 @@ class World:
 
 @pytest.fixture
 def world(tree: Tree, catalogue: None) -> World:
-    """The shared tree plus a second district (Yên Minh) and four villages."""
+    """The shared tree plus a second district (Yên Minh), whose Xã Lao Và Chải became part of
+    the new Xã Yên Minh on 1/7/2025, and four villages."""
     K = Unit.Kind
     legacy = {"edition": Unit.Edition.LEGACY, "valid_to": date(2025, 6, 30)}
     yen_minh = make_unit(
@@ -70,10 +72,16 @@ def world(tree: Tree, catalogue: None) -> World:
         name="Xã Lao Và Chải", level=Level.COMMUNE, kind=K.XA, code="00895",
         parent=yen_minh, **legacy,
     )  # fmt: skip
+    yen_minh_new = make_unit(
+        name="Xã Yên Minh", level=Level.COMMUNE, kind=K.XA, code="00901", parent=tree.tuyen_quang,
+        edition=Unit.Edition.E2025, valid_from=date(2025, 7, 1),
+    )  # fmt: skip
+    UnitLineage.objects.create(old=lao_va_chai, new=yen_minh_new, kind=UnitLineage.Kind.WHOLE)
     return World(
         tree=tree,
         yen_minh=yen_minh,
         lao_va_chai=lao_va_chai,
+        yen_minh_new=yen_minh_new,
         na_ma=create_village(commune=tree.thanh_van, name="Nà Mạ"),
         khau_lan=create_village(commune=tree.thanh_van, name="Khâu Làn"),
         lung_thang=create_village(commune=tree.can_ty, name="Lùng Thàng"),
