@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 import schemathesis
 from axes.utils import reset
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
@@ -77,7 +79,20 @@ def test_it_finds_every_operation_of_the_schema():
     assert len(OPERATIONS) >= 70
 
 
+@pytest.fixture
+def connection_kept_open():
+    """The WSGI handler closes the database connection at each request's start and end, as a
+    server must. Inside the test's transaction that would close it for good on PostgreSQL (the
+    in-memory SQLite database ignores it): hold it open, as Django's test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("who", ["administrator", "clerk"])
+@pytest.mark.usefixtures("connection_kept_open")
 def test_every_operation_holds_to_its_schema(who, world):  # type: ignore[no-untyped-def]
     user = (
         UserFactory(is_superuser=True, is_staff=True) if who == "administrator" else world.ours.user
