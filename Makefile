@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test lint check browser lock bench worker clean
+.PHONY: install run serve test lint check browser lock bench worker load clean
 
 # Idempotent: re-installs only when the lock file changed.
 install: $(VENV)/.installed
@@ -26,6 +26,14 @@ run: install
 	$(PY) manage.py load_units --province 02 --province 08
 	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py load_demo
 	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The production server on this machine: gunicorn (workers from the CPU count), static files
+# hashed and pre-compressed by collectstatic and served by whitenoise, pages gzip-compressed.
+# Needs SECRET_KEY (and DATABASE_URL for PostgreSQL); see deploy/ and README «Production».
+serve: install
+	$(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=False $(PY) manage.py collectstatic --no-input --verbosity 0
+	DJANGO_DEBUG=False $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi
 
 # Browser tests drive Debian's chromium; install it when we are allowed to (root, apt).
 browser:

@@ -56,8 +56,19 @@ INSTALLED_APPS = [
     "audit",
 ]
 
+# In production (`make serve`) static files get content-hashed names (cached for a year by
+# browsers) and pre-compressed .gz and .br copies made by `collectstatic`; in development and
+# tests they are served as they are, with no collectstatic step.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
+
 MIDDLEWARE = [
+    # First, so that it compresses every answer the others produce (pages, JSON, CSV, SVG).
+    "config.middleware.TextGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files (hashed names, pre-compressed .gz/.br) straight from the app server, before
+    # sessions and authentication, in production; nginx may serve them itself (deploy/).
+    # In development `runserver` and the tests' live server serve them.
+    *(["whitenoise.middleware.WhiteNoiseMiddleware"] if STATIC_MANIFEST else []),
     "csp.middleware.CSPMiddleware",
     "config.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -67,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.RequestRolesMiddleware",
     "audit.middleware.AuditContextMiddleware",
+    # Reports read from the replica when DATABASE_REPLICA_URL is set (config.replica).
+    "config.replica.ReportReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its answer (config.lockout).
@@ -109,6 +122,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+# A streaming replica of PostgreSQL for reports (coverage pages, gap lists, report files): the
+# reads of those pages go there, every write and every other page to the primary.
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL"), conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
 # Lets several test runs share one PostgreSQL server without clobbering each other.
 if env_str("DJANGO_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": env_str("DJANGO_TEST_DB_NAME")}
@@ -153,8 +174,16 @@ DATE_FORMAT = "d/m/Y"
 SHORT_DATE_FORMAT = "d/m/Y"
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "config" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 

@@ -14,9 +14,7 @@ import tarfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
-import psycopg
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -32,6 +30,7 @@ from tests.backup import probe
 from tests.certificates.conftest import close_a_course, make_party_issuer
 from tests.coverage.conftest import boards, targets, villages  # noqa: F401  (fixtures)
 from tests.factories import UserFactory
+from tests.fresh_db import fresh_database, pg
 from training.feeds import renew_feed
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -103,18 +102,6 @@ class Target:
         )
 
 
-def _pg(dbname: str) -> psycopg.Connection:
-    s = connection.settings_dict
-    return psycopg.connect(
-        dbname=dbname,
-        host=s["HOST"] or None,
-        port=s["PORT"] or None,
-        user=s["USER"] or None,
-        password=s["PASSWORD"] or None,
-        autocommit=True,
-    )
-
-
 @pytest.fixture
 def fresh(tmp_path) -> Iterator[Target]:  # type: ignore[no-untyped-def]
     env = {
@@ -123,22 +110,8 @@ def fresh(tmp_path) -> Iterator[Target]:  # type: ignore[no-untyped-def]
         "MEDIA_ROOT": str(tmp_path / "restored-media"),
         "SITE_URL": "https://taphuan.example.vn",
     }
-    if connection.vendor == "sqlite":
-        file = tmp_path / "restored.sqlite3"
-        yield Target(env | {"DATABASE_URL": f"sqlite:///{file}"}, tmp_path / "restored-media", file)
-        return
-    s = connection.settings_dict
-    name = f"{s['NAME']}_restore"
-    with _pg("postgres") as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    credentials = quote(s["USER"] or "") + (f":{quote(s['PASSWORD'])}" if s["PASSWORD"] else "")
-    url = f"postgres://{credentials}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{name}"
-    try:
-        yield Target(env | {"DATABASE_URL": url}, tmp_path / "restored-media", None)
-    finally:
-        with _pg("postgres") as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(tmp_path, "restore") as (url, file):
+        yield Target(env | {"DATABASE_URL": url}, tmp_path / "restored-media", file)
 
 
 def files_of(root: Path) -> dict[str, str]:
@@ -206,7 +179,7 @@ def test_it_asks_for_confirmation_and_changes_nothing_without_a_yes(world, fresh
     if fresh.sqlite_file is not None:
         assert not fresh.sqlite_file.exists() or fresh.sqlite_file.stat().st_size == 0
     else:
-        with _pg(fresh.env["DATABASE_URL"].rsplit("/", 1)[1]) as db:
+        with pg(fresh.env["DATABASE_URL"].rsplit("/", 1)[1]) as db:
             tables = db.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
             assert tables.fetchone() == (0,)
 
