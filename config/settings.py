@@ -247,6 +247,12 @@ AUDITLOG_CID_GETTER = "audit.contexts.current_cid"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "taphuan@localhost")
+# For EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend (deploy/taphuan.env.example).
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
 # --- HTTPS and browser protections (the defaults pass `manage.py check --deploy`) ---------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
