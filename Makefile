@@ -35,6 +35,15 @@ serve: install
 	DJANGO_DEBUG=False $(PY) manage.py collectstatic --no-input --verbosity 0
 	DJANGO_DEBUG=False $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi
 
+# A bounded load test of the API list pages against a running `make serve` (another terminal):
+# 20 clients for 60 s; fails when a request fails or the 95th percentile exceeds 200 ms.
+LOAD_USER ?= bantuyengiao
+LOAD_HOST ?= http://127.0.0.1:$(PORT)
+load: install
+	LOAD_TOKEN=$$($(PY) manage.py drf_create_token $(LOAD_USER) | awk '{print $$3}') \
+	  $(VENV)/bin/locust -f tests/load/locustfile.py --headless --host $(LOAD_HOST) \
+	  --users 20 --spawn-rate 20 --run-time $${LOAD_TIME:-60s} --only-summary
+
 # Browser tests drive Debian's chromium; install it when we are allowed to (root, apt).
 browser:
 	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \

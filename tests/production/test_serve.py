@@ -41,6 +41,7 @@ class Server:
     port: int
     static_root: Path
     log: Path
+    env: dict[str, str]
     cookies: dict[str, str] = field(default_factory=dict)
 
     def request(
@@ -116,7 +117,13 @@ def server(tmp_path_factory, django_db_setup, django_db_blocker) -> Iterator[Ser
                     assert process.poll() is None, log.read_text()
                     assert time.monotonic() < deadline, log.read_text()
                     time.sleep(0.2)
-            yield Server(port, tmp / "static", log)
+            server = Server(port, tmp / "static", log, env)
+            # The master listens before its workers have loaded Django: wait for an answer.
+            while server.request("GET", "/dang-nhap/")[0].status != 200:
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.2)
+            server.cookies.clear()
+            yield server
         finally:
             process.terminate()
             process.wait(timeout=30)
@@ -181,3 +188,35 @@ def test_its_log_hides_feed_tokens_and_it_runs_a_worker_per_core(server):
     assert secret not in log
     booted = len(re.findall(r"Booting worker with pid", log))
     assert booted >= multiprocessing.cpu_count() * 2 + 1
+
+
+def test_the_bounded_load_test_runs_against_it_and_stops_by_itself(server, tmp_path):
+    env = dict(server.env)
+    token = subprocess.run(
+        [sys.executable, "manage.py", "drf_create_token", "quantri"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout.split()[2]
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "locust"), "-f", "tests/load/locustfile.py"]
+        + ["--headless", "--host", f"http://127.0.0.1:{server.port}", "--users", "4"]
+        + ["--spawn-rate", "4", "--run-time", "8s", "--only-summary"],
+        cwd=BASE_DIR,
+        env=env | {"LOAD_TOKEN": token, "LOAD_P95_MS": "5000"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    verdict = re.search(r"requests=(\d+) failures=(\d+) p95_ms=(\d+)", done.stdout + done.stderr)
+    assert verdict, done.stderr[-2000:]
+    assert int(verdict.group(1)) > 0
+    assert verdict.group(2) == "0"
+    # A wrong token fails every request, and the run says so.
+    wrong = subprocess.run(
+        done.args, cwd=BASE_DIR, env=env | {"LOAD_TOKEN": "sai"}, capture_output=True, timeout=120
+    )
+    assert wrong.returncode == 1
