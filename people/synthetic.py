@@ -8,8 +8,11 @@ import hashlib
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from django.db import connection, transaction
+from psycopg import sql
 
 from people import official
 from people.models import (
@@ -251,7 +254,21 @@ def counts() -> dict[str, int]:
     }
 
 
-def generate(*, scale: str, seed: int) -> tuple[dict[str, int], str, bool]:
+def create_database(url: str) -> None:
+    """CREATE DATABASE for a PostgreSQL URL whose database is missing (SQLite makes its own)."""
+    parts = urlsplit(url)
+    if not parts.scheme.startswith("postgres"):
+        return
+    import psycopg
+
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def generate(*, scale: str, seed: int, stderr: Any = None) -> tuple[dict[str, int], str, bool]:
     """(counts, digest, reused): make the data set, or reuse the one this scale and seed made."""
     made = marker()
     if made is not None and made[:2] == (scale, seed):
@@ -261,14 +278,19 @@ def generate(*, scale: str, seed: int) -> tuple[dict[str, int], str, bool]:
             "Cơ sở dữ liệu đã có người (không do generate_synthetic với cùng --scale/--seed "
             "tạo): từ chối ghi đè."
         )
+    say = (lambda text: stderr.write(text)) if stderr is not None else (lambda text: None)
+    say("1/4 đơn vị hành chính…")
     official.load(SCALES[scale])
     plan = Plan(rng=random.Random(seed))
     with transaction.atomic():
         communes = communes_of(scale)
+        say(f"2/4 thôn của {len(communes)} xã…")
         villages = add_villages(plan, communes, scale)
         plan_villages(plan, villages)
         plan_communes(plan, communes)
+        say(f"3/4 ghi {len(plan.people)} người, {len(plan.positions)} chức danh…")
         write(plan)
+        say("4/4 ANALYZE…")
         for rows in (plan.people, plan.positions, plan.records):
             plan.digest.update(repr(rows).encode())
         digest = plan.digest.hexdigest()
