@@ -4,6 +4,7 @@ Each coverage case is timed beside a floor: one hand-written SQL query computing
 holders and trained counts, checked equal to the report's figures.
 """
 
+import resource
 import statistics
 import time
 from collections.abc import Callable
@@ -112,7 +113,36 @@ def simple_case(fn: Callable[[], object], repeat: int) -> dict:
     return {"seconds": round(statistics.median(r[0] for r in runs), 4), "queries": runs[-1][1]}
 
 
-def cases(repeat: int) -> dict[str, Callable[[], dict]]:
+IMPORT_COMMUNES = {"commune": 2, "province": 200, "nation": 2000}  # × 50 rows each
+CERTIFICATES = {"commune": 5, "province": 200, "nation": 1000}
+
+
+def import_case(scale: str) -> dict:
+    """rows/s of a generated roster (10k rows at province, 100k at nation), rolled back; peak
+    resident memory of the process."""
+    from people.roster_bench import roster_import
+
+    measured = roster_import(communes=IMPORT_COMMUNES[scale], villages=10)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "rows_per_second": round(measured["rows"] / measured["seconds_first_import"], 1),
+        "rows": measured["rows"],
+        "peak_mb": round(peak, 1),
+    }
+
+
+def certificates_case(scale: str) -> dict:
+    """Certificates (PDFs) issued per second for one course's completions, rolled back."""
+    from certificates import benchmarks
+
+    measured = benchmarks.bulk_issue(CERTIFICATES[scale])
+    return {
+        "per_second": round(measured["certificates"] / measured["seconds"], 1),
+        "certificates": measured["certificates"],
+    }
+
+
+def cases(repeat: int, scale: str = "province") -> dict[str, Callable[[], dict]]:
     return {
         "coverage_nation": lambda: coverage_case(lambda: None, repeat),
         "coverage_province": lambda: coverage_case(province, repeat),
@@ -123,7 +153,17 @@ def cases(repeat: int) -> dict[str, Callable[[], dict]]:
         "gaps_page": lambda: simple_case(
             lambda: list(gaps(target_code="nq33-village", unit=province(), on=ON))[:50], repeat
         ),
+        "import": lambda: import_case(scale),
+        "certificates": lambda: certificates_case(scale),
     }
 
 
-NAMES = ["coverage_nation", "coverage_province", "coverage_commune", "boards_commune", "gaps_page"]
+NAMES = [
+    "coverage_nation",
+    "coverage_province",
+    "coverage_commune",
+    "boards_commune",
+    "gaps_page",
+    "import",
+    "certificates",
+]

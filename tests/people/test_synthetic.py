@@ -60,6 +60,8 @@ def test_it_benches_with_floors_equal_to_the_reports():
         assert set(results[name]) == {"seconds", "queries", "floor_seconds", "ratio"}
         assert results[name]["queries"] > 0
     assert {"boards_commune", "gaps_page"} <= set(results)
+    assert results["import"]["rows_per_second"] > 0 and results["import"]["peak_mb"] > 0
+    assert results["certificates"]["per_second"] > 0
 
 
 def test_it_lists_the_scaled_cases_and_prints_a_table():

@@ -77,7 +77,7 @@ class Command(BaseCommand):
             synthetic.generate(scale=options["scale"], seed=options["seed"], stderr=self.stderr)
         except synthetic.SyntheticError as e:
             raise CommandError(str(e)) from e
-        cases = scale_bench.cases(max(repeat, 1))
+        cases = scale_bench.cases(max(repeat, 1), options["scale"])
         results = {name: cases[name]() for name in names or scale_bench.NAMES}
         if options["format"] == "json":
             self.stdout.write(json.dumps(results, ensure_ascii=False, indent=2))
