@@ -142,6 +142,33 @@ def certificates_case(scale: str) -> dict:
     }
 
 
+def page_case(paths: list[str], repeat: int) -> dict:
+    """Whole pages through Django's test Client, logged in as the Commission of the province
+    (a user made inside a rolled-back transaction)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from people.benchmarks import rolled_back
+    from people.models import Grant
+
+    results: dict = {}
+    with rolled_back():
+        user = get_user_model().objects.create(username="bench-commission")
+        Grant.objects.create(user=user, unit=province(), role=Grant.Role.COMMISSION)
+        client = Client()
+        client.force_login(user)
+        for path in paths:
+            runs = [timed(lambda p=path: client.get(p)) for _ in range(repeat)]
+            status = runs[-1][2].status_code  # type: ignore[attr-defined]
+            if status != 200:
+                raise AssertionError(f"{path}: HTTP {status}")
+            results[path] = (statistics.median(r[0] for r in runs), runs[-1][1])
+    return {
+        "seconds": round(sum(s for s, _ in results.values()), 4),
+        "queries": sum(q for _, q in results.values()),
+    }
+
+
 def cases(repeat: int, scale: str = "province") -> dict[str, Callable[[], dict]]:
     return {
         "coverage_nation": lambda: coverage_case(lambda: None, repeat),
@@ -153,6 +180,8 @@ def cases(repeat: int, scale: str = "province") -> dict[str, Callable[[], dict]]
         "gaps_page": lambda: simple_case(
             lambda: list(gaps(target_code="nq33-village", unit=province(), on=ON))[:50], repeat
         ),
+        "dashboard": lambda: page_case(["/ty-le/"], repeat),
+        "api_list": lambda: page_case(["/api/v1/people/", "/api/v1/positions/"], repeat),
         "import": lambda: import_case(scale),
         "certificates": lambda: certificates_case(scale),
     }
@@ -164,6 +193,8 @@ NAMES = [
     "coverage_commune",
     "boards_commune",
     "gaps_page",
+    "dashboard",
+    "api_list",
     "import",
     "certificates",
 ]
