@@ -77,12 +77,12 @@ def _course_with_completions(count: int) -> Course:
     return course
 
 
-def bulk_issue() -> dict[str, float]:
+def bulk_issue(count: int = BULK) -> dict[str, float]:
     """Seconds to number, snapshot, render and store 1,000 certificates of one course (each in
     its own transaction, as after closing a course); everything is rolled back."""
     with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
         with rolled_back():
-            course = _course_with_completions(BULK)
+            course = _course_with_completions(count)
             started, cpu = time.perf_counter(), time.process_time()
             issued = issue_for_course(course=course).issued
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu

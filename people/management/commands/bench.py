@@ -4,6 +4,7 @@ import importlib
 import json
 import statistics
 from collections.abc import Callable
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -39,8 +40,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("names", nargs="*", help="tên phép đo, hoặc «all»")
         parser.add_argument("--repeat", type=int, default=1, help="số lần chạy (lấy trung vị)")
+        parser.add_argument("--scale", choices=["commune", "province", "nation"], default="")
+        parser.add_argument("--format", choices=["json", "table"], default="json")
+        parser.add_argument("--list", action="store_true", help="liệt kê các phép đo --scale")
+        parser.add_argument("--seed", type=int, default=33)
 
-    def handle(self, *args: object, names: list[str], repeat: int, **options: object) -> None:
+    def handle(self, *args: object, names: list[str], repeat: int, **options: Any) -> None:
+        if options["list"] or options["scale"]:
+            self.scaled(names, repeat, **options)
+            return
         benchmarks = discover()
         if not names:
             self.stdout.write("\n".join(sorted(benchmarks)))
@@ -53,3 +61,27 @@ class Command(BaseCommand):
             raise CommandError("--repeat phải ≥ 1")
         results = {name: run(benchmarks[name], repeat) for name in chosen}
         self.stdout.write(json.dumps(results, ensure_ascii=False, indent=2, default=str))
+
+    def scaled(self, names: list[str], repeat: int, **options: Any) -> None:
+        """The cases of coverage/scale_bench.py on the generated data set (made or reused)."""
+        from coverage import scale_bench
+        from people import synthetic
+
+        if options["list"]:
+            self.stdout.write("\n".join(scale_bench.NAMES))
+            return
+        unknown = [n for n in names if n not in scale_bench.NAMES]
+        if unknown:
+            raise CommandError(f"Không có phép đo: {', '.join(unknown)}")
+        try:
+            synthetic.generate(scale=options["scale"], seed=options["seed"], stderr=self.stderr)
+        except synthetic.SyntheticError as e:
+            raise CommandError(str(e)) from e
+        cases = scale_bench.cases(max(repeat, 1), options["scale"])
+        results = {name: cases[name]() for name in names or scale_bench.NAMES}
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(results, ensure_ascii=False, indent=2))
+            return
+        for name, figures in results.items():
+            cells = "  ".join(f"{k}={v}" for k, v in figures.items())
+            self.stdout.write(f"{name:<20} {cells}")
