@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "api",
     "backup",
     "audit",
+    "jobs",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,44 @@
+"""Background work (django-tasks): arguments are ids and plain query strings only, so the
+database backend can store them; each task records its progress on its `Job`."""
+
+from django.contrib.auth import get_user_model
+from django.test import RequestFactory
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from jobs import services
+
+
+def _request_as(user_id: int, query: dict[str, str]):  # type: ignore[no-untyped-def]
+    # The report's scope is read from a request exactly as the download reads it, so the
+    # file prepared in the background holds what the page's download would have held.
+    request = RequestFactory().get("/", query)
+    request.user = get_user_model().objects.get(pk=user_id)
+    return request
+
+
+@task()
+def prepare_report(job_id: int, user_id: int, query: dict[str, str]) -> None:
+    """Build the coverage workbook of `query` for the user and keep it on the job."""
+    from access.policy import can_read_ids
+    from coverage.errors import CoverageError
+    from coverage.views import _filename, _report_name, download_scope, sections_for, target_titles
+    from coverage.xlsx import build_workbook
+
+    request = _request_as(user_id, query)
+    services.start(job_id=job_id, total=1)
+    try:
+        scope = download_scope(request)
+        code = query.get("target", "")
+        sections = sections_for(
+            scope, [code] if code in target_titles() else [], with_gaps=True,
+            show_ids=can_read_ids(request.user), user=request.user,
+        )  # fmt: skip
+    except CoverageError as e:
+        services.fail(job_id=job_id, error=str(e))
+        return
+    data = build_workbook(sections=sections, unit_name=_report_name(scope, sections), on=scope.on)
+    services.finish(
+        job_id=job_id, content=data, filename=_filename(scope, "xlsx", code),
+        message=_("Báo cáo đã sẵn sàng."),
+    )  # fmt: skip

@@ -1,0 +1,69 @@
+"""Background jobs: a coverage report prepared as a job, watched and downloaded by its owner."""
+
+import io
+
+from django.test import override_settings
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from jobs.models import Job
+from people.models import Grant
+from tests.factories import UserFactory, grant
+
+
+def _clerk(tree):  # type: ignore[no-untyped-def]
+    user = UserFactory()
+    grant(user, tree.quan_ba, Grant.Role.CLERK)
+    return user
+
+
+def test_it_prepares_a_report_the_owner_downloads(client, tree, settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
+    user = _clerk(tree)
+    client.force_login(user)
+    r = client.post(reverse("jobs:report"), {"unit": tree.quan_ba.pk, "as_of": "31/03/2025"})
+    job = Job.objects.get()
+    assert r.url == reverse("jobs:detail", args=[job.pk])
+    assert job.state == Job.State.DONE and job.percent == 100
+    page = client.get(r.url).content.decode()
+    assert "100%" in page and 'http-equiv="refresh"' not in page
+    assert client.get(reverse("jobs:json", args=[job.pk])).json()["state"] == "done"
+    sheet = client.get(reverse("jobs:file", args=[job.pk]))
+    assert sheet.status_code == 200
+    load_workbook(io.BytesIO(b"".join(sheet.streaming_content)))
+    assert client.get(reverse("jobs:list")).status_code == 200
+
+
+def test_it_hides_a_job_from_another_user(client, tree, settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(_clerk(tree))
+    client.post(reverse("jobs:report"), {"unit": tree.quan_ba.pk, "as_of": "31/03/2025"})
+    job = Job.objects.get()
+    client.force_login(_clerk(tree))
+    for name in ("detail", "json", "file"):
+        assert client.get(reverse(f"jobs:{name}", args=[job.pk])).status_code == 404
+
+
+def test_it_fails_a_report_of_an_unreadable_date(client, tree, settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(_clerk(tree))
+    client.post(reverse("jobs:report"), {"unit": tree.quan_ba.pk, "as_of": "99/99/2025"})
+    job = Job.objects.get()
+    assert job.state == Job.State.FAILED and job.error
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_it_queues_for_the_database_worker(client, tree, settings, tmp_path):  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(_clerk(tree))
+    client.post(reverse("jobs:report"), {"unit": tree.quan_ba.pk, "as_of": "31/03/2025"})
+    job = Job.objects.get()
+    assert job.state == Job.State.QUEUED
+    assert (
+        'http-equiv="refresh"' in client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    )
+    call_command("db_worker", batch=True)
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE
