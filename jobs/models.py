@@ -9,6 +9,7 @@ class Job(models.Model):
 
     class Kind(models.TextChoices):
         REPORT = "report", _("Báo cáo tỷ lệ (.xlsx)")
+        ROSTER = "roster", _("Nhập danh bạ")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Đang chờ")

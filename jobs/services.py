@@ -25,8 +25,12 @@ def advance(*, job_id: int, done: int) -> None:
     Job.objects.filter(pk=job_id).update(done=done)
 
 
-def finish(*, job_id: int, message: str = "", content: bytes = b"", filename: str = "") -> None:
+def finish(
+    *, job_id: int, message: str = "", content: bytes = b"", filename: str = "", total: int = 0
+) -> None:
     fields: dict[str, object] = {"state": Job.State.DONE, "finished_at": timezone.now()}
+    if total:
+        fields["total"] = total
     if message:
         fields["message"] = message
     if content:
@@ -37,7 +41,7 @@ def finish(*, job_id: int, message: str = "", content: bytes = b"", filename: st
         path.chmod(0o600)
         fields.update(file=f"{job_id}/result", filename=filename)
     job = Job.objects.get(pk=job_id)
-    Job.objects.filter(pk=job_id).update(done=job.total, **fields)
+    Job.objects.filter(pk=job_id).update(done=total or job.total, **fields)
 
 
 def fail(*, job_id: int, error: str) -> None:

@@ -42,3 +42,26 @@ def prepare_report(job_id: int, user_id: int, query: dict[str, str]) -> None:
         job_id=job_id, content=data, filename=_filename(scope, "xlsx", code),
         message=_("Báo cáo đã sẵn sàng."),
     )  # fmt: skip
+
+
+@task()
+def import_roster_file(job_id: int, user_id: int, token: str) -> None:
+    """Write a previewed roster file (kept under `token`): all rows in one transaction, audited
+    under one import batch, or none, with each problem named by row and column."""
+    from people.roster import import_roster
+    from people.uploads import forget_upload, kept_upload
+
+    user = get_user_model().objects.get(pk=user_id)
+    kept = kept_upload(owner=user, kind="roster", token=token)
+    if kept is None:
+        services.fail(job_id=job_id, error=_("Tệp đã tải lên không còn; hãy tải lên lại."))
+        return
+    content, filename = kept
+    services.start(job_id=job_id, total=0)
+    result = import_roster(content, filename=filename, user=user)
+    forget_upload(owner=user, token=token)  # written, or refused: either way done
+    if result.errors:
+        services.fail(job_id=job_id, error="\n".join(str(p) for p in result.errors))
+        return
+    rows = result.created + result.closed + result.updated + result.unchanged
+    services.finish(job_id=job_id, message=f"Đã nhập {filename}. {result.summary()}", total=rows)

@@ -6,9 +6,15 @@ from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from audit.models import ImportBatch
 from jobs.models import Job
-from people.models import Grant
+from jobs.services import create_job
+from jobs.tasks import import_roster_file
+from people.models import Grant, Position
+from people.uploads import keep_upload
 from tests.factories import UserFactory, grant
+from tests.people.test_roster import mai, thuy, xlsx
+from tests.people.test_roster_pages import upload, user_with
 
 
 def _clerk(tree):  # type: ignore[no-untyped-def]
@@ -67,3 +73,32 @@ def test_it_queues_for_the_database_worker(client, tree, settings, tmp_path):  #
     call_command("db_worker", batch=True)
     job.refresh_from_db()
     assert job.state == Job.State.DONE
+
+
+# ---- Roster import as a job -------------------------------------------------------------------
+
+
+def test_it_writes_a_large_roster_through_a_job(client, tree, settings):  # type: ignore[no-untyped-def]
+    settings.ROSTER_JOB_BYTES = 0  # every confirmed file goes through a job
+    client.force_login(user_with(tree.ha_giang, "clerk"))
+    preview = client.post(reverse("people:import"), upload(xlsx([mai(), thuy()])))
+    token = preview.context["token"]
+    done = client.post(reverse("people:import"), {"action": "confirm", "token": token})
+    job = Job.objects.get(kind=Job.Kind.ROSTER)
+    assert done.url == reverse("jobs:detail", args=[job.pk])
+    assert Position.objects.count() == 2
+    assert job.state == Job.State.DONE and job.total == 2 and job.done == 2
+    assert ImportBatch.objects.count() == 1
+    assert "100%" in client.get(done.url).content.decode()
+
+
+def test_it_fails_a_roster_job_naming_row_and_column(client, tree):  # type: ignore[no-untyped-def]
+    user = user_with(tree.ha_giang, "clerk")
+    content = xlsx([mai(), thuy(**{"Mã xã": "99999"})])
+    token = keep_upload(owner=user, kind="roster", filename="ds.xlsx", content=content)
+    job = create_job(kind=Job.Kind.ROSTER, owner_id=user.pk)
+    import_roster_file.enqueue(job.pk, user.pk, token)
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED
+    assert "Dòng 4, cột «Mã xã»" in job.error
+    assert not Position.objects.exists()
