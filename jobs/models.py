@@ -10,6 +10,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         REPORT = "report", _("Báo cáo tỷ lệ (.xlsx)")
         ROSTER = "roster", _("Nhập danh bạ")
+        CERTIFICATES = "certificates", _("Cấp giấy chứng nhận của lớp")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Đang chờ")
@@ -27,6 +28,8 @@ class Job(models.Model):
     # Where the produced file lies, relative to MEDIA_ROOT/jobs (never served by MEDIA_URL).
     file = models.CharField(max_length=300, blank=True)
     filename = models.CharField(max_length=200, blank=True)
+    # What a finished job links to (e.g. a course whose certificates it issued).
+    course = models.ForeignKey("training.Course", null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -13,22 +13,31 @@ def files_root() -> Path:
     return Path(settings.MEDIA_ROOT) / "jobs"
 
 
-def create_job(*, kind: str, owner_id: int, message: str = "") -> Job:
-    return Job.objects.create(kind=kind, owner_id=owner_id, message=message)
+def create_job(*, kind: str, owner_id: int, course_id: int | None = None) -> Job:
+    return Job.objects.create(kind=kind, owner_id=owner_id, course_id=course_id)
 
 
 def start(*, job_id: int, total: int) -> None:
     Job.objects.filter(pk=job_id).update(state=Job.State.RUNNING, total=total, done=0)
 
 
-def advance(*, job_id: int, done: int) -> None:
-    Job.objects.filter(pk=job_id).update(done=done)
+def progress(*, job_id: int, done: int, total: int) -> None:
+    Job.objects.filter(pk=job_id).update(done=done, total=total)
 
 
 def finish(
-    *, job_id: int, message: str = "", content: bytes = b"", filename: str = "", total: int = 0
+    *,
+    job_id: int,
+    message: str = "",
+    content: bytes = b"",
+    filename: str = "",
+    total: int = 0,
+    error: str = "",
 ) -> None:
-    fields: dict[str, object] = {"state": Job.State.DONE, "finished_at": timezone.now()}
+    """Done; `error` keeps what was refused along the way (e.g. trainees without a certificate)."""
+    fields: dict[str, object] = {
+        "state": Job.State.DONE, "finished_at": timezone.now(), "error": error,
+    }  # fmt: skip
     if total:
         fields["total"] = total
     if message:

@@ -65,3 +65,24 @@ def import_roster_file(job_id: int, user_id: int, token: str) -> None:
         return
     rows = result.created + result.closed + result.updated + result.unchanged
     services.finish(job_id=job_id, message=f"Đã nhập {filename}. {result.summary()}", total=rows)
+
+
+@task()
+def issue_course_certificates(job_id: int, course_id: int) -> None:
+    """Issue the certificates a course's completed trainees lack, telling the job as it goes."""
+    from certificates.services import issue_for_course
+    from training.models import Course
+
+    course = Course.objects.select_related("programme").get(pk=course_id)
+    services.start(job_id=job_id, total=0)
+
+    def progress(done: int, total: int) -> None:
+        services.progress(job_id=job_id, done=done, total=total)
+
+    batch = issue_for_course(course=course, on_progress=progress)
+    refused = "; ".join(f"{r}" for r in batch.refused)
+    issued, total = len(batch.issued), len(batch.issued) + len(batch.refused)
+    message = _("Đã cấp %(issued)d giấy chứng nhận, từ chối %(refused)d.") % {
+        "issued": issued, "refused": len(batch.refused),
+    }  # fmt: skip
+    services.finish(job_id=job_id, message=message, total=total, error=refused)

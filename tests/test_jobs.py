@@ -7,11 +7,14 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from audit.models import ImportBatch
+from certificates.models import Certificate
 from jobs.models import Job
 from jobs.services import create_job
 from jobs.tasks import import_roster_file
 from people.models import Grant, Position
 from people.uploads import keep_upload
+from tests.certificates.conftest import party_issuer  # noqa: F401
+from tests.certificates.test_batch_and_missing_pdf import course_of_nine
 from tests.factories import UserFactory, grant
 from tests.people.test_roster import mai, thuy, xlsx
 from tests.people.test_roster_pages import upload, user_with
@@ -102,3 +105,28 @@ def test_it_fails_a_roster_job_naming_row_and_column(client, tree):  # type: ign
     assert job.state == Job.State.FAILED
     assert "Dòng 4, cột «Mã xã»" in job.error
     assert not Position.objects.exists()
+
+
+# ---- A course's certificates as a job ---------------------------------------------------------
+
+
+def test_it_issues_a_course_s_certificates_through_a_job(client, tree, party_issuer):  # type: ignore[no-untyped-def]  # noqa: F811
+    course, first, _ = course_of_nine(tree.nghia_thuan)
+    organiser = user_with(tree.tuyen_quang, "organiser")
+    client.force_login(organiser)
+    r = client.post(reverse("certificates:course_issue", args=[course.pk]))
+    job = Job.objects.get(kind=Job.Kind.CERTIFICATES)
+    assert r.url == reverse("jobs:detail", args=[job.pk])
+    assert job.state == Job.State.DONE and job.done == job.total == 9
+    assert Certificate.objects.filter(course=course).count() == 8
+    page = client.get(r.url).content.decode()
+    assert "Đã cấp 8 giấy chứng nhận, từ chối 1." in page and str(first) in page
+    assert reverse("certificates:course_zip", args=[course.pk]) in page
+    assert client.get(reverse("certificates:course_zip", args=[course.pk])).status_code == 200
+
+
+def test_it_refuses_a_course_job_to_a_clerk(client, tree, party_issuer):  # type: ignore[no-untyped-def]  # noqa: F811
+    course, _, _ = course_of_nine(tree.nghia_thuan)
+    client.force_login(user_with(tree.tuyen_quang, "clerk"))
+    assert client.post(reverse("certificates:course_issue", args=[course.pk])).status_code == 403
+    assert not Job.objects.exists()
