@@ -130,3 +130,11 @@ def test_it_refuses_a_course_job_to_a_clerk(client, tree, party_issuer):  # type
     client.force_login(user_with(tree.tuyen_quang, "clerk"))
     assert client.post(reverse("certificates:course_issue", args=[course.pk])).status_code == 403
     assert not Job.objects.exists()
+
+
+def test_the_dashboard_offers_the_report_job(client, tree):  # type: ignore[no-untyped-def]
+    client.force_login(_clerk(tree))
+    page = client.get(
+        reverse("coverage:dashboard"), {"unit": tree.quan_ba.pk, "as_of": "31/03/2025"}
+    )
+    assert reverse("jobs:report") in page.content.decode()
