@@ -138,3 +138,13 @@ def test_the_dashboard_offers_the_report_job(client, tree):  # type: ignore[no-u
         reverse("coverage:dashboard"), {"unit": tree.quan_ba.pk, "as_of": "31/03/2025"}
     )
     assert reverse("jobs:report") in page.content.decode()
+
+
+def test_the_job_page_fits_a_phone_and_polls_while_running(client, tree, settings):  # type: ignore[no-untyped-def]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client.force_login(_clerk(tree))
+    r = client.post(reverse("jobs:report"), {"unit": tree.quan_ba.pk, "as_of": "31/03/2025"})
+    html = client.get(r.url).content.decode()
+    job = Job.objects.get()
+    assert f'data-poll="{reverse("jobs:json", args=[job.pk])}"' in html
+    assert "<table" not in html and "style=" not in html and "<script>" not in html
