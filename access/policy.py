@@ -296,6 +296,11 @@ def can_see_unit(user: User, unit: Unit | int) -> bool:
     return can(user, Cap.REGISTRY_READ, unit)
 
 
+def can_see_job(user: User, owner_id: int) -> bool:
+    """A background job (its progress, its file) is its owner's; superusers see every job."""
+    return bool(user.is_authenticated and (user.pk == owner_id or is_unrestricted(user)))
+
+
 def role_table() -> str:
     """The policy as a Markdown table (README «Security and personal data»): a row per
     capability, a column per role. Generated, never written by hand."""

@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -92,8 +93,16 @@ class Batch:
         return text + "."
 
 
+# A background job's page is told how far a course's certificates got every this many trainees.
+PROGRESS_EVERY = 20
+
+
 def issue_for_course(
-    *, course: Course, issuer: Issuer | None = None, issued_on: date | None = None
+    *,
+    course: Course,
+    issuer: Issuer | None = None,
+    issued_on: date | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> Batch:
     """Certificates for every completed enrolment of a course that has none yet (called by
     training.services.close_course after commit). Each certificate is its own transaction
@@ -115,7 +124,9 @@ def issue_for_course(
         .select_related("person", "record")
         .order_by("person__sort_key", "pk")
     )
-    for enrollment in pending:
+    for done, enrollment in enumerate(pending):
+        if on_progress and done % PROGRESS_EVERY == 0:
+            on_progress(done, len(pending))
         enrollment.course = course
         try:
             batch.issued.append(

@@ -13,6 +13,7 @@ urlpatterns = [
     path("giay-chung-nhan/<int:pk>/cap-lai/", views.certificate_reissue, name="reissue"),
     path("giay-chung-nhan/lop/<int:course_id>/pdf/", views.course_pdf, name="course_pdf"),
     path("giay-chung-nhan/lop/<int:course_id>/zip/", views.course_zip, name="course_zip"),
+    path("giay-chung-nhan/lop/<int:course_id>/cap/", views.course_issue, name="course_issue"),
     path("cua-toi/", views.mine, name="mine"),
     path("xac-minh/tra-cuu/", views.lookup, name="lookup"),
     path("xac-minh/<str:code>/", views.verify, name="verify"),

@@ -21,6 +21,9 @@ from certificates.models import Certificate, Issuer
 from certificates.services import CertificateError
 from config.dates import parse_date
 from config.lockout import client_ip
+from jobs.models import Job
+from jobs.services import create_job
+from jobs.tasks import issue_course_certificates
 from people.text import fold
 from training.models import Course, TrainingRecord
 
@@ -226,6 +229,21 @@ def course_pdf(request: HttpRequest, course_id: int) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="gcn_lop_{course_id}.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def course_issue(request: HttpRequest, course_id: int) -> HttpResponse:
+    """Issue a whole course's missing certificates in the background; its job's page follows."""
+    _writer(request)
+    course = get_visible(request.user, Course, pk=course_id)
+    if not may_change(request.user, course, Cap.CERTIFICATES_WRITE):
+        raise PermissionDenied(refusal(Cap.CERTIFICATES_WRITE))
+    job = create_job(
+        kind=Job.Kind.CERTIFICATES, owner_id=int(request.user.pk or 0), course_id=course.pk
+    )
+    issue_course_certificates.enqueue(job.pk, course.pk)
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required

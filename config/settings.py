@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "api",
     "backup",
     "audit",
+    "jobs",
 ]
 
 # In production (`make serve`) static files get content-hashed names (cached for a year by
@@ -316,6 +317,9 @@ UPLOAD_MAX_UNCOMPRESSED_BYTES = env_int("UPLOAD_MAX_UNCOMPRESSED_BYTES", 100 * 1
 UPLOAD_MAX_COMPRESSION_RATIO = env_int("UPLOAD_MAX_COMPRESSION_RATIO", 100)
 UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 50_000)
 UPLOAD_MAX_COLUMNS = env_int("UPLOAD_MAX_COLUMNS", 100)
+# A confirmed roster file larger than this is written by a background job (its page shows the
+# progress) instead of inside the request, so a province's file does not time the page out.
+ROSTER_JOB_BYTES = env_int("ROSTER_JOB_BYTES", 200 * 1024)
 UPLOAD_MAX_CELL_CHARS = env_int("UPLOAD_MAX_CELL_CHARS", 1_000)
 # A roster kept between its preview and its confirmation (people.PendingUpload) is removed on
 # confirmation, on cancel, or after this many hours (`manage.py purge_uploads`, and each upload).

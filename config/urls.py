@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("certificates.urls")),
     path("", include("coverage.urls")),
     path("", include("audit.urls")),
+    path("", include("jobs.urls")),
 ]
 
 # Under /api/ a 404 answers in the API's error shape (JSON), elsewhere the site's page.

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -25,6 +26,8 @@ from access.policy import (
 )
 from config.dates import parse_date
 from config.spreadsheets import SpreadsheetError, read_upload
+from jobs.services import create_job
+from jobs.tasks import import_roster_file
 from people.ids import ID_IN_URL, holds_number, mask
 from people.models import Grant, Level, Person, Role, Unit
 from people.roster import export_roster, import_roster, roster_positions, template_workbook
@@ -225,12 +228,20 @@ def _confirm_import(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Tệp đã tải lên không còn; hãy tải lên lại.")
         return redirect("people:import")
     content, filename = kept
+    if len(content) > settings.ROSTER_JOB_BYTES:
+        return _import_in_background(request, token)
     result = import_roster(content, filename=filename, user=request.user)
     forget_upload(owner=request.user, token=token)  # written, or refused: either way done
     if result.errors:
         return render(request, "people/import.html", {"result": result, "filename": filename})
     messages.success(request, f"Đã nhập {filename}. {result.summary()}")
     return redirect("people:roster")
+
+
+def _import_in_background(request: HttpRequest, token: str) -> HttpResponse:
+    job = create_job(kind="roster", owner_id=int(request.user.pk or 0))
+    import_roster_file.enqueue(job.pk, job.owner_id, token)
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required

@@ -19,3 +19,22 @@ document.addEventListener("change", function (event) {
     document.getElementById(target).value = event.target.value.split("-").reverse().join("/");
   }
 });
+
+// <section data-poll="URL.json"> (a running job): update its bar from the JSON every 2 s and
+// reload the page once it has finished. Without JavaScript the page's meta refresh does this.
+(function () {
+  var box = document.querySelector("[data-poll]");
+  if (!box || !window.fetch) { return; }
+  var bar = box.querySelector("progress"), text = box.querySelector(".percent");
+  function poll() {
+    fetch(box.getAttribute("data-poll"), { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (job) {
+        if (bar) { bar.value = job.percent; }
+        if (text) { text.textContent = job.percent + "%"; }
+        if (job.state === "done" || job.state === "failed") { window.location.reload(); }
+        else { window.setTimeout(poll, 2000); }
+      });
+  }
+  window.setTimeout(poll, 2000);
+})();
