@@ -9,6 +9,8 @@ import statistics
 import time
 from collections.abc import Callable
 from datetime import date
+from functools import partial
+from typing import Any
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -45,7 +47,7 @@ class FloorMismatch(AssertionError):
     pass
 
 
-def timed(fn: Callable[[], object]) -> tuple[float, int, object]:
+def timed(fn: Callable[[], Any]) -> tuple[float, int, Any]:
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         result = fn()
@@ -100,12 +102,15 @@ def province() -> Unit:
 
 
 def commune() -> Unit:
-    return (
+    found = (
         Unit.objects.within(province(), on=ON)
         .filter(level=Level.COMMUNE)
         .order_by("code", "pk")
         .first()
     )
+    if found is None:
+        raise LookupError("the data set has no commune in the province")
+    return found
 
 
 def simple_case(fn: Callable[[], object], repeat: int) -> dict:
@@ -158,7 +163,7 @@ def page_case(paths: list[str], repeat: int) -> dict:
         client = Client()
         client.force_login(user)
         for path in paths:
-            runs = [timed(lambda p=path: client.get(p)) for _ in range(repeat)]
+            runs = [timed(partial(client.get, path)) for _ in range(repeat)]
             status = runs[-1][2].status_code  # type: ignore[attr-defined]
             if status != 200:
                 raise AssertionError(f"{path}: HTTP {status}")

@@ -165,7 +165,7 @@ def plan_villages(plan: Plan, villages: list[Unit]) -> None:
             kind: plan.org(v.pk, kind, f"{kind} {v.name}")
             for kind in {k for _, k, _ in VILLAGE_SEATS}
         }
-        secretary = None
+        secretary: int | None = None
         for role, kind, programme in VILLAGE_SEATS:
             # A party cell secretary is often also the mobilisation team's head.
             holder = (
