@@ -266,15 +266,17 @@ def holder_figures() -> dict:
 
 def filled_q(role_ids: list[int], on: date) -> Q:
     """The unit (the outer row, a village) has an active holder of one of `role_ids` in an
-    active organisation placed at the unit itself. An uncorrelated IN: the set of filled units
-    is computed once, not once per village."""
+    active organisation placed at the unit itself. A correlated EXISTS, which PostgreSQL plans
+    as an anti/semi-join: by index for a commune's few villages, hashed for the nation. (An
+    uncorrelated `NOT IN` hashed every filled seat of the country even for one commune: 0.9 s
+    of a commune's report with the nation loaded.)"""
     holders = (
         Position.objects.active_on(on)
         .filter(role_id__in=role_ids)
         .filter(*_organisation_active(on))
-        .values("organisation__unit_id")
+        .filter(organisation__unit_id=OuterRef("pk"))
     )
-    return Q(pk__in=holders)
+    return Q(Exists(holders))
 
 
 def villages_in(ancestor_ids: list[int], on: date) -> QuerySet[Unit]:
