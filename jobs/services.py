@@ -1,11 +1,16 @@
 """A job's life: queued → running (progress) → done or failed. Each step is one cheap UPDATE."""
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
 
 from jobs.models import Job
+
+logger = logging.getLogger(__name__)
 
 
 def files_root() -> Path:
@@ -61,3 +66,15 @@ def fail(*, job_id: int, error: str) -> None:
 
 def file_path(job: Job) -> Path | None:
     return files_root() / job.file if job.file else None
+
+
+@contextmanager
+def failing_on_error(job_id: int) -> Iterator[None]:
+    """An unexpected error fails the job (its page stops waiting) and is logged, then raised
+    again so the worker records it too."""
+    try:
+        yield
+    except Exception:
+        logger.exception("Job %s failed", job_id)
+        fail(job_id=job_id, error="Lỗi khi chạy công việc; đã ghi vào nhật ký hệ thống.")
+        raise

@@ -20,6 +20,11 @@ def _request_as(user_id: int, query: dict[str, str]):  # type: ignore[no-untyped
 @task()
 def prepare_report(job_id: int, user_id: int, query: dict[str, str]) -> None:
     """Build the coverage workbook of `query` for the user and keep it on the job."""
+    with services.failing_on_error(job_id):
+        _prepare_report(job_id, user_id, query)
+
+
+def _prepare_report(job_id: int, user_id: int, query: dict[str, str]) -> None:
     from access.policy import can_read_ids
     from coverage.errors import CoverageError
     from coverage.views import _filename, _report_name, download_scope, sections_for, target_titles
@@ -48,6 +53,11 @@ def prepare_report(job_id: int, user_id: int, query: dict[str, str]) -> None:
 def import_roster_file(job_id: int, user_id: int, token: str) -> None:
     """Write a previewed roster file (kept under `token`): all rows in one transaction, audited
     under one import batch, or none, with each problem named by row and column."""
+    with services.failing_on_error(job_id):
+        _import_roster_file(job_id, user_id, token)
+
+
+def _import_roster_file(job_id: int, user_id: int, token: str) -> None:
     from people.roster import import_roster
     from people.uploads import forget_upload, kept_upload
 
@@ -70,6 +80,11 @@ def import_roster_file(job_id: int, user_id: int, token: str) -> None:
 @task()
 def issue_course_certificates(job_id: int, course_id: int) -> None:
     """Issue the certificates a course's completed trainees lack, telling the job as it goes."""
+    with services.failing_on_error(job_id):
+        _issue_course_certificates(job_id, course_id)
+
+
+def _issue_course_certificates(job_id: int, course_id: int) -> None:
     from certificates.services import issue_for_course
     from training.models import Course
 

@@ -10,7 +10,7 @@ from audit.models import ImportBatch
 from certificates.models import Certificate
 from jobs.models import Job
 from jobs.services import create_job
-from jobs.tasks import import_roster_file
+from jobs.tasks import import_roster_file, issue_course_certificates
 from people.models import Grant, Position
 from people.uploads import keep_upload
 from tests.certificates.conftest import party_issuer  # noqa: F401
@@ -148,3 +148,11 @@ def test_the_job_page_fits_a_phone_and_polls_while_running(client, tree, setting
     job = Job.objects.get()
     assert f'data-poll="{reverse("jobs:json", args=[job.pk])}"' in html
     assert "<table" not in html and "style=" not in html and "<script>" not in html
+
+
+def test_it_fails_a_job_whose_task_breaks(tree):  # type: ignore[no-untyped-def]
+    user = _clerk(tree)
+    job = create_job(kind=Job.Kind.CERTIFICATES, owner_id=user.pk)
+    issue_course_certificates.enqueue(job.pk, 999999)  # no such course: the task raises
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED and "nhật ký" in job.error

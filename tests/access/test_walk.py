@@ -41,6 +41,14 @@ pytestmark = pytest.mark.django_db
 
 Filler = Callable[[Side], dict[str, Any]]
 
+
+def _job_of(side: Side) -> int:
+    """A background job of that side's user (another user must get 404 for it)."""
+    from jobs.models import Job
+
+    return Job.objects.get_or_create(kind=Job.Kind.REPORT, owner=side.user)[0].pk
+
+
 # URL name → its path parameters, filled from one side's rows.
 FILL: dict[str, Filler] = {
     "planning:invite_gaps": lambda s: {"pk": s.course.pk},
@@ -67,6 +75,10 @@ FILL: dict[str, Filler] = {
     "certificates:reissue": lambda s: {"pk": s.certificate.pk},
     "certificates:course_pdf": lambda s: {"course_id": s.course.pk},
     "certificates:course_zip": lambda s: {"course_id": s.course.pk},
+    "certificates:course_issue": lambda s: {"course_id": s.course.pk},
+    "jobs:detail": lambda s: {"pk": _job_of(s)},
+    "jobs:json": lambda s: {"pk": _job_of(s)},
+    "jobs:file": lambda s: {"pk": _job_of(s)},
     "coverage:frozen_compare": lambda s: {"pk": s.frozen.pk},
     "people:person": lambda s: {"pk": s.person.pk},
     "audit:export": lambda s: {"pk": s.person.pk, "fmt": "json"},
