@@ -58,7 +58,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
-	$(VENV)/bin/bandit -q -ll -r access api audit backup certificates config coverage people training -x '*/migrations/*'
+	$(VENV)/bin/bandit -q -ll -r access api audit backup certificates config coverage jobs people training -x '*/migrations/*'
 
 check: install
 	$(PY) manage.py check
