@@ -61,10 +61,12 @@ def test_it_fails_a_report_of_an_unreadable_date(client, tree, settings, tmp_pat
     assert job.state == Job.State.FAILED and job.error
 
 
-@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 def test_it_queues_for_the_database_worker(client, tree, settings, tmp_path):  # type: ignore[no-untyped-def]
     from django.core.management import call_command
 
+    # Through the `settings` fixture only: an @override_settings around it would be captured
+    # by the fixture's own override and left in place for every later test.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.MEDIA_ROOT = tmp_path
     client.force_login(_clerk(tree))
     client.post(reverse("jobs:report"), {"unit": tree.quan_ba.pk, "as_of": "31/03/2025"})
@@ -140,8 +142,8 @@ def test_the_dashboard_offers_the_report_job(client, tree):  # type: ignore[no-u
     assert reverse("jobs:report") in page.content.decode()
 
 
-def test_the_job_page_fits_a_phone_and_polls_while_running(client, tree, settings):  # type: ignore[no-untyped-def]
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_the_job_page_fits_a_phone_and_polls_while_running(client, tree):  # type: ignore[no-untyped-def]
     client.force_login(_clerk(tree))
     r = client.post(reverse("jobs:report"), {"unit": tree.quan_ba.pk, "as_of": "31/03/2025"})
     html = client.get(r.url).content.decode()

@@ -33,8 +33,20 @@ def load_schema() -> Any:
     raw = SchemaGenerator().get_schema(request=None, public=True)
     # Through JSON: lazy translations and enums become plain strings, as served at /api/schema/.
     schema = schemathesis.openapi.from_dict(json.loads(json.dumps(raw, default=str)))
-    schema.app = get_wsgi_application()
+    schema.app = uncompressed(get_wsgi_application())
     return schema
+
+
+def uncompressed(app: Any) -> Any:
+    """The WSGI application for a client that accepts no compression: the fuzzer reads bodies
+    as they come, and the site gzips text for clients that accept it (whatever the fuzzer's
+    HTTP library asks for)."""
+
+    def call(environ: dict, start_response: Any) -> Any:
+        environ["HTTP_ACCEPT_ENCODING"] = "identity"
+        return app(environ, start_response)
+
+    return call
 
 
 SCHEMA = load_schema()
