@@ -2,6 +2,7 @@
 
 import io
 
+import pytest
 from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -61,6 +62,9 @@ def test_it_fails_a_report_of_an_unreadable_date(client, tree, settings, tmp_pat
     assert job.state == Job.State.FAILED and job.error
 
 
+# The worker closes the database connection around each task, as it does in production: on
+# PostgreSQL that needs a committed (transactional) test, as tests/training/test_reminders.py.
+@pytest.mark.django_db(transaction=True)
 def test_it_queues_for_the_database_worker(client, tree, settings, tmp_path):  # type: ignore[no-untyped-def]
     from django.core.management import call_command
 
