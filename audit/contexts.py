@@ -20,6 +20,8 @@ class Source:
     ADMIN = "admin"
     IMPORT = "import"
     COMMAND = "command"
+    # A background job (jobs.Job) run by the worker for the user who started it.
+    JOB = "job"
     # Code run outside any request or command (a test, the Django shell of a script).
     SYSTEM = "system"
 
@@ -29,6 +31,7 @@ class Source:
         ADMIN: "Trang quản trị",
         IMPORT: "Nhập từ tệp",
         COMMAND: "Lệnh quản trị",
+        JOB: "Công việc chạy nền",
         SYSTEM: "Hệ thống",
     }
 

@@ -576,21 +576,29 @@ def _report_name(scope: Scope, sections: list[Any]) -> str:
     return str((sections[0].report.get("unit") or {}).get("name") or scope.unit.name)
 
 
-@login_required
-def report_xlsx(request: HttpRequest) -> HttpResponse:
+def report_workbook(request: HttpRequest) -> tuple[bytes, str]:
+    """(the coverage .xlsx of the request's unit, day and target, its file name), as the
+    download serves it and a background report job (jobs.tasks) keeps it. CoverageError when
+    the day cannot be read; Http404 for a unit the user may not see."""
     code = request.GET.get("target") or ""
     codes = [code] if code in target_titles() else []  # none: every target of the day
     show_ids = can_read_ids(request.user)
+    scope = download_scope(request)
+    sections = sections_for(scope, codes, with_gaps=True, show_ids=show_ids, user=request.user)
+    data = build_workbook(sections=sections, unit_name=_report_name(scope, sections), on=scope.on)
+    return data, _filename(scope, "xlsx", code)
+
+
+@login_required
+def report_xlsx(request: HttpRequest) -> HttpResponse:
     try:
-        scope = download_scope(request)
-        sections = sections_for(scope, codes, with_gaps=True, show_ids=show_ids, user=request.user)
+        data, filename = report_workbook(request)
     except CoverageError as e:
         return refused_download(e)
-    data = build_workbook(sections=sections, unit_name=_report_name(scope, sections), on=scope.on)
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(scope, "xlsx", code)}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

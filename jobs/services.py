@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from jobs.models import Job
@@ -69,11 +70,18 @@ def file_path(job: Job) -> Path | None:
 
 
 @contextmanager
-def failing_on_error(job_id: int) -> Iterator[None]:
-    """An unexpected error fails the job (its page stops waiting) and is logged, then raised
+def running(job_id: int) -> Iterator[Job]:
+    """The job's work, as its owner: what it changes is audited under the owner's name with
+    source «job» and the job's page as its path (the worker has no request to take them from).
+    An unexpected error fails the job (its page stops waiting) and is logged, then raised
     again so the worker records it too."""
+    import audit
+
+    job = Job.objects.select_related("owner").get(pk=job_id)
+    page = reverse("jobs:detail", args=[job.pk])
     try:
-        yield
+        with audit.context(source=audit.Source.JOB, user=job.owner, request=None, path=page):
+            yield job
     except Exception:
         logger.exception("Job %s failed", job_id)
         fail(job_id=job_id, error="Lỗi khi chạy công việc; đã ghi vào nhật ký hệ thống.")

@@ -1,98 +1,90 @@
 """Background work (django-tasks): arguments are ids and plain query strings only, so the
 database backend can store them; each task records its progress on its `Job`."""
 
-from django.contrib.auth import get_user_model
+from django.http import Http404
 from django.test import RequestFactory
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from jobs import services
+from jobs.models import Job
 
 
-def _request_as(user_id: int, query: dict[str, str]):  # type: ignore[no-untyped-def]
+def _request_as(user, query: dict[str, str]):  # type: ignore[no-untyped-def]
     # The report's scope is read from a request exactly as the download reads it, so the
     # file prepared in the background holds what the page's download would have held.
     request = RequestFactory().get("/", query)
-    request.user = get_user_model().objects.get(pk=user_id)
+    request.user = user
     return request
 
 
 @task()
 def prepare_report(job_id: int, user_id: int, query: dict[str, str]) -> None:
-    """Build the coverage workbook of `query` for the user and keep it on the job."""
-    with services.failing_on_error(job_id):
-        _prepare_report(job_id, user_id, query)
+    """Build the coverage workbook of `query` for the job's owner and keep it on the job.
+    (`user_id` is the owner's; kept in the signature for tasks queued before.)"""
+    with services.running(job_id) as job:
+        _prepare_report(job, query)
 
 
-def _prepare_report(job_id: int, user_id: int, query: dict[str, str]) -> None:
-    from access.policy import can_read_ids
+def _prepare_report(job: Job, query: dict[str, str]) -> None:
     from coverage.errors import CoverageError
-    from coverage.views import _filename, _report_name, download_scope, sections_for, target_titles
-    from coverage.xlsx import build_workbook
+    from coverage.views import report_workbook
 
-    request = _request_as(user_id, query)
-    services.start(job_id=job_id, total=1)
+    services.start(job_id=job.pk, total=1)
     try:
-        scope = download_scope(request)
-        code = query.get("target", "")
-        sections = sections_for(
-            scope, [code] if code in target_titles() else [], with_gaps=True,
-            show_ids=can_read_ids(request.user), user=request.user,
-        )  # fmt: skip
-    except CoverageError as e:
-        services.fail(job_id=job_id, error=str(e))
+        data, filename = report_workbook(_request_as(job.owner, query))
+    except CoverageError as e:  # a day that cannot be read, a unit not valid that day
+        services.fail(job_id=job.pk, error=str(e))
         return
-    data = build_workbook(sections=sections, unit_name=_report_name(scope, sections), on=scope.on)
+    except Http404:  # no such unit, or not theirs: the same words for both
+        services.fail(job_id=job.pk, error=_("Không có đơn vị này"))
+        return
     services.finish(
-        job_id=job_id, content=data, filename=_filename(scope, "xlsx", code),
-        message=_("Báo cáo đã sẵn sàng."),
-    )  # fmt: skip
+        job_id=job.pk, content=data, filename=filename, message=_("Báo cáo đã sẵn sàng.")
+    )
 
 
 @task()
 def import_roster_file(job_id: int, user_id: int, token: str) -> None:
     """Write a previewed roster file (kept under `token`): all rows in one transaction, audited
-    under one import batch, or none, with each problem named by row and column."""
-    with services.failing_on_error(job_id):
-        _import_roster_file(job_id, user_id, token)
+    under one import batch, or none, with each problem named by row and column.
+    (`user_id` is the owner's; kept in the signature for tasks queued before.)"""
+    with services.running(job_id) as job:
+        _import_roster_file(job, token)
 
 
-def _import_roster_file(job_id: int, user_id: int, token: str) -> None:
-    from people.roster import import_roster
-    from people.uploads import forget_upload, kept_upload
+def _import_roster_file(job: Job, token: str) -> None:
+    from people.roster import UPLOAD_GONE, import_kept_roster
 
-    user = get_user_model().objects.get(pk=user_id)
-    kept = kept_upload(owner=user, kind="roster", token=token)
-    if kept is None:
-        services.fail(job_id=job_id, error=_("Tệp đã tải lên không còn; hãy tải lên lại."))
+    services.start(job_id=job.pk, total=0)
+    done = import_kept_roster(user=job.owner, token=token)
+    if done is None:
+        services.fail(job_id=job.pk, error=UPLOAD_GONE)
         return
-    content, filename = kept
-    services.start(job_id=job_id, total=0)
-    result = import_roster(content, filename=filename, user=user)
-    forget_upload(owner=user, token=token)  # written, or refused: either way done
+    result, filename = done
     if result.errors:
-        services.fail(job_id=job_id, error="\n".join(str(p) for p in result.errors))
+        services.fail(job_id=job.pk, error="\n".join(str(p) for p in result.errors))
         return
     rows = result.created + result.closed + result.updated + result.unchanged
-    services.finish(job_id=job_id, message=f"Đã nhập {filename}. {result.summary()}", total=rows)
+    services.finish(job_id=job.pk, message=f"Đã nhập {filename}. {result.summary()}", total=rows)
 
 
 @task()
 def issue_course_certificates(job_id: int, course_id: int) -> None:
     """Issue the certificates a course's completed trainees lack, telling the job as it goes."""
-    with services.failing_on_error(job_id):
-        _issue_course_certificates(job_id, course_id)
+    with services.running(job_id) as job:
+        _issue_course_certificates(job, course_id)
 
 
-def _issue_course_certificates(job_id: int, course_id: int) -> None:
+def _issue_course_certificates(job: Job, course_id: int) -> None:
     from certificates.services import issue_for_course
     from training.models import Course
 
     course = Course.objects.select_related("programme").get(pk=course_id)
-    services.start(job_id=job_id, total=0)
+    services.start(job_id=job.pk, total=0)
 
     def progress(done: int, total: int) -> None:
-        services.progress(job_id=job_id, done=done, total=total)
+        services.progress(job_id=job.pk, done=done, total=total)
 
     batch = issue_for_course(course=course, on_progress=progress)
     refused = "; ".join(f"{r}" for r in batch.refused)
@@ -100,4 +92,4 @@ def _issue_course_certificates(job_id: int, course_id: int) -> None:
     message = _("Đã cấp %(issued)d giấy chứng nhận, từ chối %(refused)d.") % {
         "issued": issued, "refused": len(batch.refused),
     }  # fmt: skip
-    services.finish(job_id=job_id, message=message, total=total, error=refused)
+    services.finish(job_id=job.pk, message=message, total=total, error=refused)

@@ -939,6 +939,25 @@ def import_roster(
     return result
 
 
+ROSTER_UPLOAD = "roster"  # the kind of PendingUpload a previewed roster is kept as
+UPLOAD_GONE = "Tệp đã tải lên không còn; hãy tải lên lại."
+
+
+def import_kept_roster(*, user: Any, token: str) -> tuple[ImportResult, str] | None:
+    """Import the roster `user` previewed and kept under `token` (people.uploads), then forget
+    it, written or refused; (result, file name), or None when it is gone (expired, another
+    user's). The confirm button and the background job (jobs.tasks) both write through here."""
+    from people.uploads import forget_upload, kept_upload
+
+    kept = kept_upload(owner=user, kind=ROSTER_UPLOAD, token=token)
+    if kept is None:
+        return None
+    content, filename = kept
+    result = import_roster(content, filename=filename, user=user)
+    forget_upload(owner=user, token=token)
+    return result, filename
+
+
 # ---------------------------------------------------------------- export and template
 
 

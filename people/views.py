@@ -26,11 +26,20 @@ from access.policy import (
 )
 from config.dates import parse_date
 from config.spreadsheets import SpreadsheetError, read_upload
+from jobs.models import Job
 from jobs.services import create_job
 from jobs.tasks import import_roster_file
 from people.ids import ID_IN_URL, holds_number, mask
 from people.models import Grant, Level, Person, Role, Unit
-from people.roster import export_roster, import_roster, roster_positions, template_workbook
+from people.roster import (
+    ROSTER_UPLOAD,
+    UPLOAD_GONE,
+    export_roster,
+    import_kept_roster,
+    import_roster,
+    roster_positions,
+    template_workbook,
+)
 from people.text import fold, name_sort_key
 from people.uploads import forget_upload, keep_upload, kept_upload
 
@@ -177,9 +186,6 @@ def _may_import(user: Any) -> bool:
     return holds(user, Cap.REGISTRY_WRITE)
 
 
-ROSTER_UPLOAD = "roster"  # the kind of PendingUpload
-
-
 @login_required
 def roster_import(request: HttpRequest) -> HttpResponse:
     """Upload a roster → preview of every change or every error → confirm (or cancel) → written."""
@@ -224,24 +230,19 @@ def _is_empty(result: Any) -> bool:
 def _confirm_import(request: HttpRequest) -> HttpResponse:
     token = request.POST.get("token", "")
     kept = kept_upload(owner=request.user, kind=ROSTER_UPLOAD, token=token)
-    if kept is None:
-        messages.error(request, "Tệp đã tải lên không còn; hãy tải lên lại.")
+    if kept is not None and len(kept[0]) > settings.ROSTER_JOB_BYTES:
+        job = create_job(kind=Job.Kind.ROSTER, owner_id=int(request.user.pk or 0))
+        import_roster_file.enqueue(job.pk, job.owner_id, token)
+        return redirect("jobs:detail", pk=job.pk)
+    done = import_kept_roster(user=request.user, token=token) if kept is not None else None
+    if done is None:
+        messages.error(request, UPLOAD_GONE)
         return redirect("people:import")
-    content, filename = kept
-    if len(content) > settings.ROSTER_JOB_BYTES:
-        return _import_in_background(request, token)
-    result = import_roster(content, filename=filename, user=request.user)
-    forget_upload(owner=request.user, token=token)  # written, or refused: either way done
+    result, filename = done
     if result.errors:
         return render(request, "people/import.html", {"result": result, "filename": filename})
     messages.success(request, f"Đã nhập {filename}. {result.summary()}")
     return redirect("people:roster")
-
-
-def _import_in_background(request: HttpRequest, token: str) -> HttpResponse:
-    job = create_job(kind="roster", owner_id=int(request.user.pk or 0))
-    import_roster_file.enqueue(job.pk, job.owner_id, token)
-    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required

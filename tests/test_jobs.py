@@ -162,3 +162,43 @@ def test_it_fails_a_job_whose_task_breaks(tree):  # type: ignore[no-untyped-def]
     issue_course_certificates.enqueue(job.pk, 999999)  # no such course: the task raises
     job.refresh_from_db()
     assert job.state == Job.State.FAILED and "nhật ký" in job.error
+
+
+# ---- What a job changes is audited under its owner's name -------------------------------------
+
+
+def test_a_job_s_certificates_are_audited_as_its_owner(tree, party_issuer):  # type: ignore[no-untyped-def]  # noqa: F811
+    from auditlog.models import LogEntry
+
+    course, _, _ = course_of_nine(tree.nghia_thuan)
+    organiser = user_with(tree.tuyen_quang, "organiser")
+    job = create_job(kind=Job.Kind.CERTIFICATES, owner_id=organiser.pk, course_id=course.pk)
+    already = set(LogEntry.objects.values_list("pk", flat=True))
+    # Run as the worker runs it: outside any request, so no page context names the user.
+    issue_course_certificates.call(job.pk, course.pk)
+    issued = LogEntry.objects.exclude(pk__in=already).filter(content_type__model="certificate")
+    assert issued.count() == 8
+    assert {e.actor_id for e in issued} == {organiser.pk}
+    assert {e.additional_data["source"] for e in issued} == {"job"}
+    assert {e.additional_data["path"] for e in issued} == {reverse("jobs:detail", args=[job.pk])}
+
+
+def test_a_roster_job_is_imported_as_its_owner(tree):  # type: ignore[no-untyped-def]
+    user = user_with(tree.ha_giang, "clerk")
+    token = keep_upload(owner=user, kind="roster", filename="ds.xlsx", content=xlsx([mai()]))
+    job = create_job(kind=Job.Kind.ROSTER, owner_id=user.pk)
+    import_roster_file.call(job.pk, user.pk, token)
+    batch = ImportBatch.objects.get()
+    assert batch.user == user
+
+
+def test_a_report_job_for_a_unit_not_theirs_fails_in_vietnamese(client, tree, settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(_clerk(tree))  # a clerk of Quản Bạ asks for Tuyên Quang, then for junk
+    for unit in (tree.tuyen_quang.pk, "abc", 99999999):
+        r = client.post(reverse("jobs:report"), {"unit": unit, "as_of": "31/03/2025"})
+        assert r.status_code == 302
+        job = Job.objects.order_by("-pk").first()
+        assert job is not None and job.state == Job.State.FAILED
+        assert job.error == "Không có đơn vị này" and not job.file
+        assert "Không có đơn vị này" in client.get(r.url).content.decode()
