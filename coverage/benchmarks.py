@@ -20,7 +20,7 @@ from coverage.rules import untrained_holders
 from people.benchmarks import rolled_back
 from people.models import Level, Organisation, OrgKind, Person, Position, Role, Unit, UnitPlacement
 from people.services import rebuild_ancestry
-from people.text import fold, match_key, name_sort_key, unit_name_key
+from people.text import fold, unit_name_key
 from training.models import Programme, TrainingRecord
 
 ON = date(2025, 3, 31)
@@ -90,18 +90,12 @@ def build_province() -> tuple[Unit, Unit]:
 
 def _person(n: int) -> Person:
     family, given = FAMILY[n % len(FAMILY)], GIVEN[(n // 7) % len(GIVEN)]
-    middle = f"Văn {n}"
-    full = f"{family} {middle} {given}"
-    return Person(
-        family_name=family,
-        middle_name=middle,
-        given_name=given,
-        full_name=full,
-        name_key=match_key(full),
-        sort_key=name_sort_key(family, middle, given),
-        search_text=fold(full),
+    person = Person(
+        family_name=family, middle_name=f"Văn {n}", given_name=given,
         birth_date=date(1970 + n % 30, 1 + n % 12, 1 + n % 28),
-    )
+    )  # fmt: skip
+    person.derive_keys()  # as save() would: bulk_create does not call it
+    return person
 
 
 def _people_and_positions(communes: list[Unit], villages: list[Unit]) -> None:

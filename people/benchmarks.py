@@ -9,8 +9,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from people import official
-from people.models import Level, Unit, UnitLineage, UnitPlacement
-from people.services import rebuild_ancestry
+from people.models import Level, Unit
+from people.services import place_villages
 
 BEFORE, AFTER = date(2025, 3, 1), date(2026, 1, 15)
 
@@ -53,11 +53,6 @@ def add_villages(province: Unit, per_commune: int, on: date) -> int:
     """Synthetic villages under every commune of `province`, moving with their commune on
     1/7/2025 like those made by create_village, written in bulk."""
     communes = list(Unit.objects.within(province, on=on).filter(level=Level.COMMUNE))
-    successor = dict(
-        UnitLineage.objects.filter(old__in=communes)
-        .order_by("is_default")
-        .values_list("old_id", "new_id")
-    )
     villages = Unit.objects.bulk_create(
         Unit(
             name=f"Thôn Thử {c.pk}-{i}",
@@ -69,18 +64,8 @@ def add_villages(province: Unit, per_commune: int, on: date) -> int:
         for c in communes
         for i in range(per_commune)
     )
-    placements = []
-    for n, village in enumerate(villages):
-        commune = communes[n // per_commune]
-        placements.append(UnitPlacement(unit=village, parent=commune, valid_to=commune.valid_to))
-        if commune.pk in successor:
-            placements.append(
-                UnitPlacement(
-                    unit=village, parent_id=successor[commune.pk], valid_from=official.REFORM_DATE
-                )
-            )
-    UnitPlacement.objects.bulk_create(placements, batch_size=2000)
-    rebuild_ancestry(villages)
+    pairs = [(v, communes[n // per_commune]) for n, v in enumerate(villages)]
+    place_villages(pairs)
     return len(villages)
 
 

@@ -104,14 +104,18 @@ class Unit(models.Model):
         return self.name
 
     def save(self, *args: object, **kwargs: object) -> None:
-        # Derived keys, not business logic: kept in step with the name wherever it is saved.
+        self.derive_keys()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def derive_keys(self) -> None:
+        """Derived keys, not business logic: kept in step with the name wherever it is saved.
+        Called by save(), and by bulk writers before bulk_create."""
         self.name = clean(self.name)
         self.short_name = clean(self.short_name)
         self.name_key = unit_name_key(
             self.short_name or self.name, village=self.level == Level.VILLAGE
         )
         self.search_text = fold(self.name)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def is_active_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (

@@ -149,21 +149,36 @@ def create_village(*, commune: Unit, name: str) -> Unit:
     with transaction.atomic():
         village = Unit(name=display, level=Level.VILLAGE, kind=kind, edition=Unit.Edition.LOCAL)
         village.save()
-        UnitPlacement.objects.create(
-            unit=village, parent=commune, valid_from=commune.valid_from, valid_to=commune.valid_to
-        )
-        successor = _default_successor(commune)
-        if successor is not None:
-            UnitPlacement.objects.create(
-                unit=village, parent=successor.new, valid_from=successor.effective
-            )
-        rebuild_ancestry([village])
+        place_villages([(village, commune)])
     return village
 
 
-def _default_successor(commune: Unit) -> UnitLineage | None:
-    links = UnitLineage.objects.filter(old=commune).select_related("new")
-    return links.filter(is_default=True).first() or links.first()
+def place_villages(pairs: list[tuple[Unit, Unit]]) -> None:
+    """Place new villages, each under its (village, commune) pair's commune for the commune's
+    life, then, for a legacy commune, under the new commune its area went to (the default
+    successor) from the day that took effect; in bulk (the synthetic data set places a
+    nation's villages through here, create_village one)."""
+    communes = {commune.pk for _, commune in pairs}
+    successor: dict[int, UnitLineage] = {}
+    # The default link last, so that it is the one kept; else the first link, as ever.
+    for link in UnitLineage.objects.filter(old_id__in=communes).order_by("is_default", "-pk"):
+        successor[link.old_id] = link
+    placements = []
+    for village, commune in pairs:
+        placements.append(
+            UnitPlacement(
+                unit=village,
+                parent=commune,
+                valid_from=commune.valid_from,
+                valid_to=commune.valid_to,
+            )  # fmt: skip
+        )
+        if (moved := successor.get(commune.pk)) is not None:
+            placements.append(
+                UnitPlacement(unit=village, parent_id=moved.new_id, valid_from=moved.effective)
+            )
+    UnitPlacement.objects.bulk_create(placements, batch_size=5000)
+    rebuild_ancestry([village for village, _ in pairs])
 
 
 def move_village(*, village: Unit, commune: Unit, on: date) -> None:

@@ -8,7 +8,7 @@ import hashlib
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from django.db import connection, transaction
@@ -23,11 +23,8 @@ from people.models import (
     Position,
     Role,
     Unit,
-    UnitLineage,
-    UnitPlacement,
 )
-from people.services import rebuild_ancestry
-from people.text import fold, match_key, name_sort_key, unit_name_key
+from people.services import place_villages
 from training.models import Programme, TrainingRecord
 
 BEFORE = date(2025, 3, 1)
@@ -123,20 +120,12 @@ def communes_of(scale: str) -> list[Unit]:
 def add_villages(plan: Plan, communes: list[Unit], scale: str) -> list[Unit]:
     low, high = VILLAGES[scale]
     counts = [plan.rng.randint(low, high) for _ in communes]
-    successor = dict(
-        UnitLineage.objects.filter(old__in=communes)
-        .order_by("is_default")
-        .values_list("old_id", "new_id")
-    )
     villages = Unit.objects.bulk_create(
         (
-            Unit(
-                name=name,
-                name_key=unit_name_key(name, village=True),
-                search_text=fold(name),
-                level=Level.VILLAGE,
-                kind=Unit.Kind.THON,
-                edition=Unit.Edition.LOCAL,
+            _derived(
+                Unit(
+                    name=name, level=Level.VILLAGE, kind=Unit.Kind.THON, edition=Unit.Edition.LOCAL
+                )
             )
             for c, n in zip(communes, counts, strict=True)
             for name in (f"Thôn {i + 1} {c.name}" for i in range(n))
@@ -144,17 +133,7 @@ def add_villages(plan: Plan, communes: list[Unit], scale: str) -> list[Unit]:
         batch_size=5000,
     )
     parents = [c for c, n in zip(communes, counts, strict=True) for _ in range(n)]
-    placements = []
-    for village, commune in zip(villages, parents, strict=True):
-        placements.append(UnitPlacement(unit=village, parent=commune, valid_to=commune.valid_to))
-        if commune.pk in successor:
-            placements.append(
-                UnitPlacement(
-                    unit=village, parent_id=successor[commune.pk], valid_from=official.REFORM_DATE
-                )
-            )
-    UnitPlacement.objects.bulk_create(placements, batch_size=5000)
-    rebuild_ancestry(villages)
+    place_villages(list(zip(villages, parents, strict=True)))
     plan.digest.update(repr(counts).encode())
     return villages
 
@@ -200,7 +179,7 @@ def write(plan: Plan) -> None:
     programmes = dict(Programme.objects.values_list("code", "pk"))
     people = Person.objects.bulk_create((_person(*p) for p in plan.people), batch_size=5000)
     orgs = Organisation.objects.bulk_create(
-        (Organisation(unit_id=u, kind=k, name=n, search_text=fold(n)) for u, k, n in plan.orgs),
+        (_derived(Organisation(unit_id=u, kind=k, name=n)) for u, k, n in plan.orgs),
         batch_size=5000,
     )
     Position.objects.bulk_create(
@@ -220,17 +199,18 @@ def write(plan: Plan) -> None:
 
 
 def _person(family: str, middle: str, given: str, birth: date) -> Person:
-    full = " ".join(w for w in (family, middle, given) if w)
-    return Person(
-        family_name=family,
-        middle_name=middle,
-        given_name=given,
-        full_name=full,
-        name_key=match_key(full),
-        sort_key=name_sort_key(family, middle, given),
-        search_text=fold(full),
-        birth_date=birth,
+    return _derived(
+        Person(family_name=family, middle_name=middle, given_name=given, birth_date=birth)
     )
+
+
+M = TypeVar("M", Unit, Person, Organisation)
+
+
+def _derived(row: M) -> M:
+    """A row for bulk_create with the keys its save() would derive (names, sort, search)."""
+    row.derive_keys()
+    return row
 
 
 def marker() -> tuple[str, int, str] | None:

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from people import synthetic
+from people import official, synthetic
 from people.benchmarks import rolled_back
-from people.models import Level, Person, Position, Unit
+from people.models import Level, Person, Position, Unit, UnitLineage
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 ON = date(2026, 1, 15)
@@ -79,3 +79,19 @@ def test_it_lists_the_scaled_cases_and_prints_a_table():
         stderr=StringIO(),
     )
     assert out.getvalue().startswith("coverage_commune") and "ratio=" in out.getvalue()
+
+
+def test_its_villages_move_with_their_commune_and_carry_their_keys():
+    synthetic.generate(scale="commune", seed=6)
+    village = Unit.objects.filter(level=Level.VILLAGE).order_by("pk").first()
+    assert village is not None and village.search_text and village.name_key
+    old, new = (
+        p.parent for p in village.placements.order_by("valid_from").select_related("parent")
+    )
+    assert old.edition == official.LEGACY and old.level == Level.COMMUNE
+    moved = UnitLineage.objects.get(old=old, new=new)  # its area's new commune, on the day
+    assert village.placements.get(parent=new).valid_from == moved.effective
+    assert village.placements.get(parent=old).valid_to == old.valid_to
+    assert Unit.objects.within(new, on=date(2025, 9, 1)).filter(pk=village.pk).exists()
+    person = Person.objects.order_by("pk").first()
+    assert person is not None and person.sort_key and person.search_text
