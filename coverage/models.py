@@ -138,8 +138,9 @@ class IndicatorValue(models.Model):
 
 class TrendPoint(models.Model):
     """A stored point of the dashboard's trend: a target's percent for one scope (a unit, or the
-    area of a former unit) at one past month end. Recomputed when the registry stamp (counts of
-    positions and training records) no longer matches."""
+    area of a former unit) at one past month end. Recomputed when the registry stamp
+    (coverage.trend.registry_stamp: counts of positions and records, last audit entry of the
+    figures' rows) no longer matches."""
 
     target_code = models.CharField(max_length=50)
     scope_key = models.CharField(max_length=50)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Protocol
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Count, Max, Q
 
@@ -43,11 +44,28 @@ def month_ends(on: date, count: int = TREND_MONTHS) -> list[date]:
     return list(reversed(points))
 
 
+# What the figures are computed from: a change to any of these (audited, each) may move a point.
+FIGURE_MODELS = (
+    "people.Position", "people.Organisation", "people.Role", "people.Unit",
+    "people.UnitPlacement", "people.UnitLineage", "training.TrainingRecord",
+    "training.Target", "training.TargetRule", "training.Programme",
+)  # fmt: skip
+
+
 def registry_stamp() -> str:
-    """Changes when positions or training records are added or removed (cheap, two queries)."""
+    """Changes whenever the figures' rows change (three cheap queries): positions or records
+    added or removed, even in bulk without an audit entry (their count and last id), and any
+    edit of them or of the tree, roles and targets (the last audit entry of those models: every
+    change there is audited, an end date set on a position as much as a new one)."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
     a = Position.objects.aggregate(n=Count("pk"), m=Max("pk"))
     b = TrainingRecord.objects.aggregate(n=Count("pk"), m=Max("pk"))
-    return f"{a['n']}.{a['m']}.{b['n']}.{b['m']}"
+    models = [apps.get_model(label) for label in FIGURE_MODELS]
+    kinds = ContentType.objects.get_for_models(*models).values()  # cached after the first call
+    c = LogEntry.objects.filter(content_type__in=list(kinds)).aggregate(m=Max("pk"))
+    return f"{a['n']}.{a['m']}.{b['n']}.{b['m']}.{c['m']}"
 
 
 def trend_figure(rules: Any, roots: list[int], day: date) -> float | None:

@@ -276,3 +276,25 @@ def test_a_new_commune_before_it_existed_shows_the_old_communes_it_came_from(cli
     assert f"area_of={ui.tree.nghia_thuan.pk}" in untrained
     listed = client.get(untrained)
     assert listed.status_code == 200 and "(các đơn vị cũ hợp nhất thành)" in listed.content.decode()
+
+
+def test_the_trend_follows_a_changed_record_and_an_ended_position_at_once(client, ui, settings):  # noqa: F811
+    """Edits, not only additions, make stored points stale (an end date set on a position, a
+    record's date corrected): the next page view shows the new figures."""
+    from datetime import date
+
+    from people.models import Person, Position
+    from people.services import end_position
+    from training.models import TrainingRecord
+
+    settings.COVERAGE_TREND_BUDGET = None
+    params = {"unit": ui.tree.quan_ba.pk, "as_of": "31/03/2025"}
+    client.force_login(ui.admin)
+    assert "Thôn, tổ dân phố 02/25: 66,7%" in client.get(URL, params).context["trend"]
+    binh = Position.objects.get(person=Person.objects.get(given_name="Bình"))
+    end_position(position=binh, end=date(2025, 1, 31))  # only Hoa, trained, holds seats then
+    assert "Thôn, tổ dân phố 02/25: 100,0%" in client.get(URL, params).context["trend"]
+    record = TrainingRecord.objects.get(person__given_name="Hoa")
+    record.completed_on = date(2025, 3, 15)  # trained after February, not before
+    record.save()
+    assert "Thôn, tổ dân phố 02/25: 0,0%" in client.get(URL, params).context["trend"]
