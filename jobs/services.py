@@ -27,8 +27,12 @@ def start(*, job_id: int, total: int) -> None:
     Job.objects.filter(pk=job_id).update(state=Job.State.RUNNING, total=total, done=0)
 
 
-def progress(*, job_id: int, done: int, total: int) -> None:
-    Job.objects.filter(pk=job_id).update(done=done, total=total)
+def progress(*, job_id: int, done: int, total: int, message: str = "") -> None:
+    """How far the job got (`total` 0 while unknown); `message` says what it is doing."""
+    fields: dict[str, object] = {"done": done, "total": total}
+    if message:
+        fields["message"] = message
+    Job.objects.filter(pk=job_id).update(**fields)
 
 
 def finish(

@@ -54,10 +54,22 @@ def import_roster_file(job_id: int, user_id: int, token: str) -> None:
 
 
 def _import_roster_file(job: Job, token: str) -> None:
-    from people.roster import UPLOAD_GONE, import_kept_roster
+    from people.roster import READING, UPLOAD_GONE, import_kept_roster
 
     services.start(job_id=job.pk, total=0)
-    done = import_kept_roster(user=job.owner, token=token)
+
+    def told(rows: int, stage: str) -> None:
+        count = f"{rows:,}".replace(",", ".")  # 12.000, as Vietnamese write it
+        if stage == READING:
+            message = _("Đang đọc tệp: %(count)s dòng.") % {"count": count}
+        else:
+            message = _(
+                "Đã đọc %(count)s dòng; đang kiểm tra và ghi tất cả trong một lần "
+                "(có lỗi thì không ghi dòng nào)."
+            ) % {"count": count}
+        services.progress(job_id=job.pk, done=0, total=0, message=message)
+
+    done = import_kept_roster(user=job.owner, token=token, on_progress=told)
     if done is None:
         services.fail(job_id=job.pk, error=UPLOAD_GONE)
         return

@@ -9,7 +9,7 @@ by citizen ID and by name key, positions of those organisations), never once per
 
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -885,8 +885,17 @@ def _position(entry: Entry) -> Position:
     )
 
 
-def parse_roster(content: Any, filename: str) -> tuple[list[Entry], list[Problem]]:
-    """Every row of the file, parsed, with the problems that need no database to see."""
+# What a long import tells whoever watches it (a background job's page): rows read so far
+# while the file is read, then the count once checking and writing begin.
+Progress = Callable[[int, str], None]
+READING, WRITING = "reading", "writing"
+
+
+def parse_roster(
+    content: Any, filename: str, *, on_progress: Progress | None = None, every: int = 1000
+) -> tuple[list[Entry], list[Problem]]:
+    """Every row of the file, parsed, with the problems that need no database to see;
+    `on_progress(rows_read, READING)` every `every` rows."""
     table = read_table(content, filename)
     header_row, columns = _find_header(table)
     problems = _missing_columns(header_row, columns)
@@ -898,6 +907,8 @@ def parse_roster(content: Any, filename: str) -> tuple[list[Entry], list[Problem
         if all(_text(v) == "" for v in cells.values()):
             continue
         entries.append(_parse_row(number, cells, problems))
+        if on_progress and len(entries) % every == 0:
+            on_progress(len(entries), READING)
     return entries, problems
 
 
@@ -911,16 +922,25 @@ def _lock_imports() -> None:
 
 
 def import_roster(
-    content: Any, *, filename: str, user: Any = None, dry_run: bool = False
+    content: Any,
+    *,
+    filename: str,
+    user: Any = None,
+    dry_run: bool = False,
+    on_progress: Progress | None = None,
 ) -> ImportResult:
     """Check every row; write all of them in one transaction only when none has a problem.
-    `content`: the file's bytes, a path or an open file (read by config.spreadsheets)."""
+    `content`: the file's bytes, a path or an open file (read by config.spreadsheets).
+    `on_progress` hears the rows read, then (rows, WRITING) before the one transaction: what
+    happens inside it cannot be seen by others until it commits."""
     try:
-        entries, problems = parse_roster(content, filename)
+        entries, problems = parse_roster(content, filename, on_progress=on_progress)
     except SpreadsheetError as e:
         return ImportResult(errors=e.problems)
     except PeopleError as e:
         return ImportResult(errors=[Problem(0, "", str(e))])
+    if on_progress:
+        on_progress(len(entries), WRITING)
     with transaction.atomic():
         _lock_imports()
         planner = Planner(entries, problems, user=user)
@@ -943,7 +963,9 @@ ROSTER_UPLOAD = "roster"  # the kind of PendingUpload a previewed roster is kept
 UPLOAD_GONE = "Tệp đã tải lên không còn; hãy tải lên lại."
 
 
-def import_kept_roster(*, user: Any, token: str) -> tuple[ImportResult, str] | None:
+def import_kept_roster(
+    *, user: Any, token: str, on_progress: Progress | None = None
+) -> tuple[ImportResult, str] | None:
     """Import the roster `user` previewed and kept under `token` (people.uploads), then forget
     it, written or refused; (result, file name), or None when it is gone (expired, another
     user's). The confirm button and the background job (jobs.tasks) both write through here."""
@@ -953,7 +975,7 @@ def import_kept_roster(*, user: Any, token: str) -> tuple[ImportResult, str] | N
     if kept is None:
         return None
     content, filename = kept
-    result = import_roster(content, filename=filename, user=user)
+    result = import_roster(content, filename=filename, user=user, on_progress=on_progress)
     forget_upload(owner=user, token=token)
     return result, filename
 

@@ -202,3 +202,32 @@ def test_a_report_job_for_a_unit_not_theirs_fails_in_vietnamese(client, tree, se
         assert job is not None and job.state == Job.State.FAILED
         assert job.error == "Không có đơn vị này" and not job.file
         assert "Không có đơn vị này" in client.get(r.url).content.decode()
+
+
+def test_a_roster_import_tells_its_rows_read_then_that_it_writes(tree):  # type: ignore[no-untyped-def]
+    from people.roster import READING, WRITING, import_roster, parse_roster
+
+    content = xlsx([mai(), thuy()])
+    heard: list[tuple[int, str]] = []
+    parse_roster(content, "ds.xlsx", on_progress=lambda n, s: heard.append((n, s)), every=1)
+    assert heard == [(1, READING), (2, READING)]
+    heard.clear()
+    user = user_with(tree.ha_giang, "clerk")
+    result = import_roster(
+        content, filename="ds.xlsx", user=user, on_progress=lambda n, s: heard.append((n, s))
+    )
+    assert result.written and heard == [(2, WRITING)]
+
+
+def test_a_running_job_s_page_says_what_it_is_doing(client, tree):  # type: ignore[no-untyped-def]
+    from jobs.services import progress
+
+    user = _clerk(tree)
+    job = create_job(kind=Job.Kind.ROSTER, owner_id=user.pk)
+    progress(job_id=job.pk, done=0, total=0, message="Đang đọc tệp: 12.000 dòng.")
+    client.force_login(user)
+    assert (
+        "Đang đọc tệp: 12.000 dòng."
+        in client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    )
+    assert client.get(reverse("jobs:json", args=[job.pk])).json()["message"].startswith("Đang đọc")
