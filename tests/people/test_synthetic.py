@@ -6,7 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count
+from django.db.models import Count, F
 
 from people import official, synthetic
 from people.benchmarks import rolled_back
@@ -86,7 +86,10 @@ def test_its_villages_move_with_their_commune_and_carry_their_keys():
     village = Unit.objects.filter(level=Level.VILLAGE).order_by("pk").first()
     assert village is not None and village.search_text and village.name_key
     old, new = (
-        p.parent for p in village.placements.order_by("valid_from").select_related("parent")
+        p.parent
+        for p in village.placements.order_by(F("valid_from").asc(nulls_first=True)).select_related(
+            "parent"
+        )
     )
     assert old.edition == official.LEGACY and old.level == Level.COMMUNE
     moved = UnitLineage.objects.get(old=old, new=new)  # its area's new commune, on the day
