@@ -8,6 +8,7 @@ import resource
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from typing import Any
@@ -174,6 +175,38 @@ def page_case(paths: list[str], repeat: int) -> dict:
     }
 
 
+@dataclass
+class TrendScope:
+    """The trend's view of a page's scope: the province today, no former area."""
+
+    unit: Unit
+    on: date
+    area_of: Unit | None = None
+
+
+def trend_case(repeat: int) -> dict:
+    """The province's 24 monthly points of every target computed cold: each run drops the
+    stored points (rolled back afterwards) and has no time budget."""
+    from coverage.models import TrendPoint
+    from coverage.trend import trend_of
+    from people.benchmarks import rolled_back
+
+    runs = []
+    for _ in range(repeat):
+        with rolled_back():
+            TrendPoint.objects.all().delete()
+            scope = TrendScope(province(), ON)
+            runs.append(timed(partial(trend_of, scope, {}, budget=None)))
+    trend = runs[-1][2]
+    if trend.pending or not any(v is not None for s in trend.series for v in s.values):
+        raise AssertionError("the trend left points uncomputed")
+    return {
+        "seconds": round(statistics.median(r[0] for r in runs), 4),
+        "queries": runs[-1][1],
+        "points": sum(len(s.values) for s in trend.series),
+    }
+
+
 def cases(repeat: int, scale: str = "province") -> dict[str, Callable[[], dict]]:
     return {
         "coverage_nation": lambda: coverage_case(lambda: None, repeat),
@@ -186,6 +219,7 @@ def cases(repeat: int, scale: str = "province") -> dict[str, Callable[[], dict]]
             lambda: list(gaps(target_code="nq33-village", unit=province(), on=ON))[:50], repeat
         ),
         "dashboard": lambda: page_case(["/ty-le/"], repeat),
+        "trend": lambda: trend_case(repeat),
         "api_list": lambda: page_case(["/api/v1/people/", "/api/v1/positions/"], repeat),
         "import": lambda: import_case(scale),
         "certificates": lambda: certificates_case(scale),
@@ -199,6 +233,7 @@ NAMES = [
     "boards_commune",
     "gaps_page",
     "dashboard",
+    "trend",
     "api_list",
     "import",
     "certificates",

@@ -63,6 +63,8 @@ def test_it_benches_with_floors_equal_to_the_reports():
         assert results[name]["queries"] > 0
     assert results["import"]["rows_per_second"] > 0 and results["import"]["peak_mb"] > 0
     assert results["certificates"]["per_second"] > 0
+    # 24 monthly points of each seeded target, all computed (a cold trend, no budget).
+    assert results["trend"]["queries"] > 0 and results["trend"]["points"] == 24 * 5
 
 
 def test_it_lists_the_scaled_cases_and_prints_a_table():
