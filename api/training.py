@@ -182,6 +182,7 @@ class CourseSerializer(ScopedModelSerializer):
         fields = [
             "id", "programme", "title", "organiser", "organiser_name", "venue", "venue_unit",
             "trainer", "capacity", "target", "audience_units", "registration_deadline", "status",
+            "invitation_number", "signer_title", "signer_name",
             "created_at", "closed_at", "seats_taken", "waitlisted", "sessions",
         ]  # fmt: skip
         read_only_fields = ["created_at", "closed_at"]
@@ -335,6 +336,35 @@ class CourseViewSet(
 
     def _out(self, course: Course) -> dict[str, Any]:
         return dict(self.get_serializer(self.get_queryset().get(pk=course.pk)).data)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer(
+                "Confirmed",
+                {
+                    "emailed": serializers.IntegerField(),
+                    "to_print": serializers.IntegerField(),
+                    "course": CourseSerializer(),
+                },
+            )
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str) -> Response:
+        """Draft → inviting: the giấy mời is e-mailed to the invitees with an address;
+        `to_print` say how many must get it on paper (`/lop/<id>/giay-moi.pdf`)."""
+        done = services.confirm_course(course=self.get_object(), by=request.user)
+        body = {"emailed": done.emailed, "to_print": done.to_print}
+        return Response(body | {"course": self._out(done.course)})
+
+    @extend_schema(request=None, responses={200: CourseSerializer})
+    @action(detail=True, methods=["post"])
+    def start(self, request: Request, pk: str) -> Response:
+        """Inviting → running: attendance is taken from now on."""
+        course = self.get_object()
+        services.start_course(course=course, by=request.user)
+        return Response(self._out(course))
 
     @extend_schema(request=None, responses={200: TrainingRecordSerializer(many=True)})
     @action(detail=True, methods=["post"])

@@ -91,6 +91,7 @@ class CourseForm(forms.ModelForm):
         fields = [
             "programme", "title", "organiser", "organiser_name", "venue", "venue_unit",
             "trainer", "capacity", "target", "audience_units", "registration_deadline", "status",
+            "invitation_number", "signer_title", "signer_name",
         ]  # fmt: skip
         widgets = {"registration_deadline": DATE}
 

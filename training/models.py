@@ -214,6 +214,18 @@ class Course(models.Model):
     status = models.CharField(
         "trạng thái", max_length=10, choices=Status.choices, default=Status.DRAFT
     )
+    # Printed on the giấy mời (training.invitations_pdf): the document number the organiser's
+    # office gave it, and who signs it for the organiser.
+    invitation_number = models.CharField(
+        "số giấy mời",
+        max_length=60,
+        blank=True,
+        help_text="Ví dụ «125-GM/BDV»; để trống thì giấy in ra để chỗ viết tay",
+    )
+    signer_title = models.CharField(
+        "chức vụ người ký", max_length=120, blank=True, help_text="Ví dụ «Trưởng ban»"
+    )
+    signer_name = models.CharField("họ tên người ký", max_length=120, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="người tạo",

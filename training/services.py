@@ -45,6 +45,9 @@ COURSE_FIELDS = {
     "target",
     "registration_deadline",
     "status",
+    "invitation_number",
+    "signer_title",
+    "signer_name",
 }
 
 
@@ -104,6 +107,60 @@ def cancel_course(*, course: Course, by: Any = None) -> Course:
     if course.status == Course.Status.COMPLETED:
         raise TrainingError("Lớp đã kết thúc, không hủy được")
     return update_course(course=course, by=by, status=Course.Status.CANCELLED)
+
+
+@dataclass
+class Confirmed:
+    """A course confirmed: how many invitees get the giấy mời by e-mail, how many on paper."""
+
+    course: Course
+    emailed: int
+    to_print: int
+
+
+def confirm_course(*, course: Course, by: Any = None) -> Confirmed:
+    """Draft → inviting (đang mời): the course is announced and every invitee holding a seat is
+    sent the giấy mời by e-mail after commit; those without an address must get it printed."""
+    from training.tasks import queue_invitations
+
+    with transaction.atomic():
+        locked = Course.objects.select_for_update().get(pk=course.pk)
+        if locked.status != Course.Status.DRAFT:
+            raise TrainingError(
+                f"Lớp đang ở bước «{locked.get_status_display()}», không còn là dự thảo"
+            )
+        if not locked.sessions.exists():
+            raise TrainingError("Lớp chưa có buổi học nào: thêm buổi học rồi mới gửi giấy mời")
+        locked.status = Course.Status.OPEN
+        locked.save(update_fields=["status"])
+        invited = list(
+            locked.enrollments.filter(
+                status__in=(Enrollment.Status.INVITED, Enrollment.Status.CONFIRMED)
+            ).select_related("person", "course")
+        )
+        emailed = queue_invitations([e for e in invited if e.person.email])
+    course.status = locked.status
+    return Confirmed(locked, emailed=emailed, to_print=len(invited) - emailed)
+
+
+def start_course(*, course: Course, by: Any = None) -> Session:
+    """Inviting → running (đang diễn ra); returns the session to take attendance of: today's,
+    else the next one, else the last."""
+    with transaction.atomic():
+        locked = Course.objects.select_for_update().get(pk=course.pk)
+        if locked.status not in (Course.Status.DRAFT, Course.Status.OPEN):
+            raise TrainingError(
+                f"Lớp đang ở bước «{locked.get_status_display()}», không bắt đầu được"
+            )
+        sessions = list(locked.sessions.order_by("starts_at"))
+        if not sessions:
+            raise TrainingError("Lớp chưa có buổi học nào để điểm danh")
+        locked.status = Course.Status.RUNNING
+        locked.save(update_fields=["status"])
+    course.status = locked.status
+    today = timezone.localdate()
+    current = [s for s in sessions if calendar.local_date(s.ends_at) >= today]
+    return current[0] if current else sessions[-1]
 
 
 # --- sessions ----------------------------------------------------------------------------

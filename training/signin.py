@@ -136,7 +136,7 @@ def _header_flowables(header: SheetHeader, styles: dict[str, ParagraphStyle]) ->
     ]
     out: list[Any] = [Paragraph("DANH SÁCH KÝ TÊN HỌC VIÊN", styles["title"]), Spacer(1, 4 * mm)]
     for label, value in lines:
-        out.append(Paragraph(f"<b>{label}:</b> {_escape(value)}", styles["line"]))
+        out.append(Paragraph(f"<b>{label}:</b> {escape_text(value)}", styles["line"]))
     out.append(Spacer(1, 4 * mm))
     return out
 
@@ -146,9 +146,9 @@ def _table(rows: list[SheetRow], styles: dict[str, ParagraphStyle]) -> Table:
     body = [
         [
             str(i),
-            Paragraph(_escape(r.full_name), styles["cell"]),
-            Paragraph(_escape(r.role), styles["cell"]),
-            Paragraph(_escape(r.unit), styles["cell"]),
+            Paragraph(escape_text(r.full_name), styles["cell"]),
+            Paragraph(escape_text(r.role), styles["cell"]),
+            Paragraph(escape_text(r.unit), styles["cell"]),
             "",
         ]
         for i, r in enumerate(rows, start=1)
@@ -172,7 +172,8 @@ def _table(rows: list[SheetRow], styles: dict[str, ParagraphStyle]) -> Table:
     return table
 
 
-def _escape(text: str) -> str:
+def escape_text(text: str) -> str:
+    """Text for a reportlab Paragraph: NFC, with its markup characters escaped."""
     return clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -187,23 +188,36 @@ def _running_header(header: SheetHeader) -> Any:
     return draw
 
 
+def a4_document(
+    buffer: io.BytesIO,
+    *,
+    title: str,
+    font_size: float,
+    margins: tuple[float, float, float] = (MARGIN, MARGIN, MARGIN),
+) -> SimpleDocTemplate:
+    """An A4 document in DejaVu Sans; margins (left, right, top = bottom)."""
+    left, right, top = margins
+    register_fonts()
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=left,
+        rightMargin=right,
+        topMargin=top,
+        bottomMargin=top,
+        title=clean(title),
+        author="Taphuan",
+        # Otherwise reportlab starts every page in Helvetica, which then sits in the PDF unused.
+        initialFontName=FONT,
+        initialFontSize=font_size,
+    )
+
+
 def render_sheet(header: SheetHeader, rows: list[SheetRow]) -> bytes:
     """The PDF bytes of one sheet; the table header repeats on each page."""
     styles = _styles()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
-        title=clean(f"Danh sách ký tên — {header.course_title}"),
-        author="Taphuan",
-        # Otherwise reportlab starts every page in Helvetica, which then sits in the PDF unused.
-        initialFontName=FONT,
-        initialFontSize=9.5,
-    )
+    doc = a4_document(buffer, title=f"Danh sách ký tên — {header.course_title}", font_size=9.5)
     story = _header_flowables(header, styles)
     story.append(_table(rows, styles))
     story.append(Spacer(1, 6 * mm))

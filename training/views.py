@@ -23,11 +23,12 @@ from django.views.decorators.http import require_POST
 
 from access.policy import OUT_OF_SCOPE, Cap, holds, refusal
 from access.scopes import course_ownership_problem, may_change, visible
-from people.models import Person
-from people.text import fold
-from training import calendar, feeds, services
+from people.models import Person, Unit
+from people.text import fold, unit_name_key
+from training import calendar, feeds, lifecycle, services
+from training import invitations_pdf as invitations_pdf_module
 from training.forms import CourseForm, OverrideForm, RecordsUploadForm, RecurrenceForm, SessionForm
-from training.models import Attendance, Course, Enrollment, Programme, Session
+from training.models import Attendance, Course, Enrollment, Notice, Programme, Session
 
 # Years a month page may show (date() and the holiday tables break far outside them).
 CALENDAR_YEARS = range(1900, 2101)
@@ -254,12 +255,126 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "session_form": SessionForm(),
         "can_organise": writer,
         "open": course.status not in services.CLOSED,
+        "stages": lifecycle.stages(course),
+        "next_action": lifecycle.next_action(course) if writer else None,
+        "invitations": _invitation_groups(course, roster)
+        if writer and course.status != Course.Status.CANCELLED
+        else None,
     }
     return render(request, "training/course_detail.html", context)
 
 
 def _back(course: Course) -> HttpResponse:
     return redirect("training:course_detail", pk=course.pk)
+
+
+# --- life-cycle: confirm & invite, start, close; printed invitations ----------------------
+
+
+@organisers_only
+@require_POST
+def confirm_course(request: HttpRequest, pk: int) -> HttpResponse:
+    course = writable_course(request, pk)
+    try:
+        done = services.confirm_course(course=course, by=request.user)
+    except services.TrainingError as err:
+        messages.error(request, str(err))
+        return _back(course)
+    messages.success(
+        request,
+        f"Đã xác nhận lớp. Giấy mời gửi qua thư điện tử: {done.emailed} người; "
+        f"cần in và gửi giấy: {done.to_print} người.",
+    )
+    return _back(course)
+
+
+@organisers_only
+@require_POST
+def start_course(request: HttpRequest, pk: int) -> HttpResponse:
+    course = writable_course(request, pk)
+    try:
+        session = services.start_course(course=course, by=request.user)
+    except services.TrainingError as err:
+        messages.error(request, str(err))
+        return _back(course)
+    messages.success(request, "Lớp đang diễn ra. Điểm danh buổi học:")
+    return redirect("training:attendance", pk=course.pk, session_pk=session.pk)
+
+
+@organisers_only
+@require_POST
+def close_course(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close with the marks as they stand (the results page closes after saving marks)."""
+    course = writable_course(request, pk)
+    try:
+        records = services.close_course(course=course, by=request.user)
+    except services.TrainingError as err:
+        messages.error(request, str(err))
+        return _back(course)
+    messages.success(request, f"Đã kết thúc lớp; {len(records)} người hoàn thành.")
+    _report_certificates(request, course)
+    return redirect("training:results", pk=course.pk)
+
+
+def _pdf(body: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@organisers_only
+def invitations_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every invitee's giấy mời in one PDF, or one commune's (`?xa=<id>`, `?xa=0`: people
+    whose commune is unknown)."""
+    course = writable_course(request, pk)
+    enrollments = list(invitations_pdf_module.invitees(course))
+    raw = request.GET.get("xa", "")
+    name = f"giay-moi-lop-{course.pk}.pdf"
+    if raw:
+        if not raw.isdigit():
+            return HttpResponse("Mã xã không hợp lệ", status=400, content_type="text/plain")
+        grouped = invitations_pdf_module.by_commune(course, enrollments)
+        enrollments = grouped.get(int(raw) or None, [])
+        name = f"giay-moi-lop-{course.pk}-xa-{raw}.pdf"
+    return _pdf(invitations_pdf_module.render(course, enrollments), name)
+
+
+@organisers_only
+def invitation_pdf(request: HttpRequest, pk: int, enrollment_pk: int) -> HttpResponse:
+    course = writable_course(request, pk)
+    enrollment = get_object_or_404(invitations_pdf_module.invitees(course), pk=enrollment_pk)
+    name = f"giay-moi-lop-{course.pk}-{enrollment.pk}.pdf"
+    return _pdf(invitations_pdf_module.render(course, [enrollment]), name)
+
+
+def _invitation_groups(course: Course, roster: list[Enrollment]) -> dict[str, Any]:
+    """The course page's «Giấy mời» box: e-mailed or to print, and one PDF per commune."""
+    invited = [e for e in roster if e.status in invitations_pdf_module.INVITED]
+    emailed = set(
+        Notice.objects.filter(
+            enrollment__in=[e.pk for e in invited], kind=Notice.Kind.INVITATION
+        ).values_list("enrollment_id", flat=True)
+    )
+    grouped = invitations_pdf_module.by_commune(course, invited)
+    names = dict(Unit.objects.filter(pk__in=[k for k in grouped if k]).values_list("pk", "name"))
+    communes = sorted(
+        (
+            {
+                "id": k or 0,
+                "name": names.get(k or 0, invitations_pdf_module.NO_COMMUNE),
+                "count": len(v),
+            }
+            for k, v in grouped.items()
+        ),
+        key=lambda c: (c["id"] == 0, unit_name_key(str(c["name"]), village=False)),
+    )
+    return {
+        "invited": len(invited),
+        "emailed": len(emailed),
+        "with_email": sum(1 for e in invited if e.person.email),
+        "without_email": sum(1 for e in invited if not e.person.email),
+        "communes": communes,
+    }
 
 
 @organisers_only
