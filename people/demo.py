@@ -150,7 +150,8 @@ def load(*, stdout: Output) -> None:
         module = _demo_module(app)
         if module is not None:
             module.load(stdout=stdout)
-    print_logins(stdout)
+    trainees = ensure_trainees()
+    print_logins(stdout, trainees)
 
 
 def ensure_units(stdout: Output) -> None:
@@ -184,9 +185,55 @@ def ensure_users() -> None:
             Grant.objects.get_or_create(user=user, unit=unit, role=role)
 
 
-def print_logins(stdout: Output) -> None:
+def _trainee_people() -> list[tuple[str, Person | None, str]]:
+    """(username, person, what) of the trainee logins: someone holding a valid certificate,
+    someone invited to an upcoming course (with an e-mail address)."""
+    from django.apps import apps
+
+    holder = invited = None
+    if apps.is_installed("certificates"):
+        certificate = apps.get_model("certificates", "Certificate")
+        first = certificate.objects.filter(status="valid").order_by("pk").first()
+        holder = first.person if first else None
+    if apps.is_installed("training"):
+        enrollment = apps.get_model("training", "Enrollment")
+        soon = (
+            enrollment.objects.filter(course__status="open", status__in=["invited", "confirmed"])
+            .exclude(person__email="")
+            .select_related("person")
+            .order_by("course_id", "pk")
+            .first()
+        )
+        invited = soon.person if soon else None
+    return [
+        ("hocvien", holder, "học viên có giấy chứng nhận"),
+        ("hocvien2", invited, "học viên được mời lớp sắp mở, có thư điện tử"),
+    ]
+
+
+def ensure_trainees() -> list[tuple[str, str]]:
+    """Trainee logins linked to demo people (each sees only that person's courses and
+    certificates); (username, description) of those made or kept."""
+    User = get_user_model()
+    made = []
+    for username, person, what in _trainee_people():
+        user = User.objects.filter(username=username).first()
+        linked = Person.objects.filter(user=user).first() if user else None
+        if linked is None and person is not None and person.user_id is None:
+            if user is None:
+                user = User.objects.create_user(username=username, password=PASSWORD)
+            person.user = user
+            person.save(update_fields=["user"])
+            linked = person
+        if linked is not None:
+            made.append((username, f"{what}: {linked.full_name}"))
+    return made
+
+
+def print_logins(stdout: Output, trainees: Sequence[tuple[str, str]] = ()) -> None:
     address = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/"
-    for username, _, _, what in USERS:
+    logins = [(username, what) for username, _, _, what in USERS] + list(trainees)
+    for username, what in logins:
         stdout.write(
             f"Đăng nhập: {address} — tài khoản {username} / mật khẩu {PASSWORD} ({what})\n"
         )

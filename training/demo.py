@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+import audit
 from people.models import Organisation, Person, Position, Unit
 from training import calendar
 from training.models import Attendance, Course, Enrollment, Programme, Target
@@ -169,28 +170,41 @@ def _history(rng: random.Random) -> int:
 
 
 def _upcoming(rng: random.Random, organiser: Organisation) -> int:
-    """Two open courses next month for untrained village cadres; the second is full."""
+    """Two open courses next month for untrained village cadres (the second is full), and a
+    draft after them whose invitations are not sent yet: «Xác nhận lớp & gửi giấy mời» on its
+    page e-mails the few who have an address and prints the rest. A third of the invitees
+    have an e-mail address (demo addresses at example.vn)."""
     today = timezone.localdate()
     programme = Programme.objects.get(code="xdd-kndv")
     target = Target.objects.current("nq33-village", on=today)
     trained = Person.objects.filter(training_records__programme=programme).values("pk")
-    waiting = list(holders(VILLAGE_ROLES, today).exclude(pk__in=trained)[:70])
     communes = Unit.objects.filter(pk=organiser.unit_id)
+    waiting = list(holders(VILLAGE_ROLES, today).exclude(pk__in=trained)[:90])
+    for person in waiting[::3]:
+        audit.update(Person.objects.filter(pk=person.pk), email=f"hocvien{person.pk}@example.vn")
     made = 0
-    for n, (group, capacity) in enumerate([(waiting[:30], 40), (waiting[30:70], 30)], start=1):
+    plans = [(waiting[:30], 40, Course.Status.OPEN), (waiting[30:70], 30, Course.Status.OPEN),
+             (waiting[70:90], 30, Course.Status.DRAFT)]  # fmt: skip
+    for n, (group, capacity, status) in enumerate(plans, start=1):
         start = calendar.working_days(today + timedelta(days=7 * n + 7), 1)[0]
         course = create_course(
             programme=programme, target=target, organiser=organiser, capacity=capacity,
             title=f"Lớp bồi dưỡng kỹ năng dân vận cho cán bộ thôn — khóa {n}/{start.year}",
             venue="Hội trường Đảng ủy xã", trainer=_trainer(rng), audience_units=list(communes),
-            status=Course.Status.OPEN, registration_deadline=start - timedelta(days=3),
+            status=status, registration_deadline=start - timedelta(days=3),
+            invitation_number=f"{40 + n}-GM/BTC", signer_title="Trưởng ban tổ chức",
+            signer_name="Hoàng Văn Sính",
         )  # fmt: skip
         schedule_sessions(
             course=course,
             recurrence=Recurrence(start=start, days=3, starts=time(7, 30), ends=time(16, 30)),
         )
         for e in invite_many(course=course, people=group):
-            if e.status == Enrollment.Status.INVITED and rng.random() < 0.5:
+            if (
+                status == Course.Status.OPEN
+                and e.status == Enrollment.Status.INVITED
+                and rng.random() < 0.5
+            ):
                 confirm(enrollment=e)
         made += 1
     return made

@@ -149,6 +149,28 @@ def test_it_creates_the_demo_logins_with_their_grants(demo):
     assert "Đăng nhập: http://127.0.0.1:" in demo
 
 
+def test_it_links_trainee_logins_to_people_with_a_certificate_and_an_invitation(client, demo):
+    from training.models import Course, Enrollment
+
+    holder = Person.objects.get(user__username="hocvien")
+    invited = Person.objects.get(user__username="hocvien2")
+    for username, person in (("hocvien", holder), ("hocvien2", invited)):
+        assert authenticate(username=username, password="taphuan2026") is not None
+        assert f"tài khoản {username} / mật khẩu taphuan2026" in demo
+        assert person.full_name in demo
+    client.force_login(holder.user)
+    page = client.get("/cua-toi/").content.decode()
+    assert holder.certificates.filter(status="valid").exists()
+    assert holder.certificates.first().number in page
+    assert invited.email.endswith("@example.vn")
+    assert Enrollment.objects.filter(person=invited, course__status="open").exists()
+    # A draft with invitees shows the first step of the life-cycle; some invitees have e-mail.
+    draft = Course.objects.get(status=Course.Status.DRAFT, title__contains="khóa 3")
+    invitees = draft.enrollments.all()
+    assert invitees.count() == 20 and invitees.exclude(person__email="").exists()
+    assert invitees.filter(person__email="").exists()
+
+
 def test_it_changes_nothing_when_run_again(demo):
     models = [Unit, Person, Position, Organisation, Grant, get_user_model()]
     before = [m.objects.count() for m in models]
