@@ -91,16 +91,9 @@ class Scope:
 
 
 def _typed_date(request: HttpRequest) -> str:
-    """The date the user chose: the text field, or the date picker when only it changed
-    (both are submitted; `shown` is the date the page showed)."""
-    text, picked, shown = (request.GET.get(k, "") for k in ("as_of", "as_of_iso", "shown"))
-    if picked and shown and picked != shown:
-        try:
-            if parse_date(text).isoformat() == shown:
-                return picked
-        except ValueError:
-            return text
-    return text or picked
+    """The date the user typed (dd/mm/yyyy, the page's one date field); `as_of_iso`
+    (yyyy-mm-dd) is still read for links saved when the page also had a date picker."""
+    return request.GET.get("as_of", "") or request.GET.get("as_of_iso", "")
 
 
 def _as_of(request: HttpRequest, notices: list[str]) -> date:

@@ -110,7 +110,7 @@ def test_swagger_ui_starts_under_the_csp(watched, login, world):
     assert_clean(watched, "/api/docs/ after start-up")
 
 
-def test_the_dashboard_date_picker_fills_the_typed_date(watched, login, world):
+def test_the_dashboard_charts_fit_and_its_date_is_typed(watched, login, world):
     login(world[0])
     visit(watched, "/ty-le/")
     # The charts are sized by coverage.css, not by a style attribute: their own width when
@@ -121,9 +121,12 @@ def test_the_dashboard_date_picker_fills_the_typed_date(watched, login, world):
     assert 300 <= bars.bounding_box()["width"] <= 380
     watched.set_viewport_size({"width": 360, "height": 740})
     assert 0 < trend.bounding_box()["width"] <= 360
-    watched.fill("#id_as_of_iso", "2025-03-31")
-    assert watched.input_value("#id_as_of") == "31/03/2025"
-    assert_clean(watched, "date picker")
+    watched.fill("#id_as_of", "31/03/2026")
+    watched.click("#scope-form button[type=submit]")
+    watched.wait_for_load_state()
+    assert watched.input_value("#id_as_of") == "31/03/2026"
+    assert "as_of=31%2F03%2F2026" in watched.url
+    assert_clean(watched, "typed date")
 
 
 def test_the_attendance_grid_marks_everyone_present(watched, login, world):

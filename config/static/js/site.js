@@ -12,14 +12,6 @@ document.addEventListener("click", function (event) {
   if (button && !window.confirm(button.getAttribute("data-confirm"))) { event.preventDefault(); }
 });
 
-// <input type="date" data-fills="ID"> copies the picked day into the text field ID as dd/mm/yyyy.
-document.addEventListener("change", function (event) {
-  var target = event.target.getAttribute("data-fills");
-  if (target) {
-    document.getElementById(target).value = event.target.value.split("-").reverse().join("/");
-  }
-});
-
 // <section data-poll="URL.json"> (a running job): update its bar from the JSON every 2 s and
 // reload the page once it has finished. Without JavaScript the page's meta refresh does this.
 (function () {
