@@ -11,6 +11,7 @@ urlpatterns = [
     path("ty-le/chot/", views.freeze, name="freeze"),
     path("ty-le/da-chot/", views.frozen_list, name="frozen_list"),
     path("ty-le/da-chot/<int:pk>/", views.frozen_compare, name="frozen_compare"),
+    path("ty-le/da-chot/<int:pk>/xuat.xlsx", views.frozen_xlsx, name="frozen_xlsx"),
     path("ty-le/chi-tieu/", views.indicators, name="indicators"),
     path("ty-le/chi-tieu/nhap/", views.indicator_import, name="indicator_import"),
 ]

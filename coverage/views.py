@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
 
 from access.policy import (
     Cap,
@@ -26,6 +27,7 @@ from access.policy import (
 )
 from access.scopes import visible
 from config.dates import formal, parse_date, show
+from config.spreadsheets import save_workbook, xlsx_value
 from coverage import svg
 from coverage.gaps import TABLE_HEADERS, gaps, table_rows
 from coverage.models import FrozenReport, Indicator, IndicatorValue
@@ -644,6 +646,9 @@ def _visible_frozen(user: Any) -> Any:
 @login_required
 def frozen_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(_visible_frozen(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    titles = target_titles()
+    for f in page.object_list:  # the target's name, not only its code
+        f.title = short_name(f.target_code, titles.get(f.target_code, ""))
     return render(request, "coverage/frozen_list.html", {"page": page})
 
 
@@ -690,20 +695,62 @@ def compare_rows(frozen: dict[str, Any], live: dict[str, Any]) -> tuple[list, li
     return [t for _, t in keys], rows
 
 
+def _frozen_title(frozen: FrozenReport) -> str:
+    return short_name(frozen.target_code, target_titles().get(frozen.target_code, ""))
+
+
 @login_required
 def frozen_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """The frozen figures beside today's for the same target, unit and day: only the rows
+    that changed, unless `?all=1`."""
     frozen = get_object_or_404(_visible_frozen(request.user), pk=pk)
     live = coverage_report(target_code=frozen.target_code, unit=frozen.unit, on=frozen.as_of)
     headers, rows = compare_rows(frozen.figures, live)
+    every = request.GET.get("all") == "1"
     context = {
         "frozen": frozen,
-        "short": short_name(frozen.target_code, target_titles().get(frozen.target_code, "")),
+        "short": _frozen_title(frozen),
         "headers": headers,
         "rows": rows,
+        "shown": rows if every else [r for r in rows if r["changed"]],
+        "every": every,
         "changed": sum(r["changed"] for r in rows),
         "as_of_text": show(frozen.as_of),
     }
     return render(request, "coverage/frozen_compare.html", context)
+
+
+@login_required
+def frozen_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report as it was frozen (sent upward): the unit's row, then its children's."""
+    frozen = get_object_or_404(_visible_frozen(request.user), pk=pk)
+    figures = frozen.figures
+    keys = [(k, t) for k, t in FIGURE_KEYS if k in figures]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Báo cáo đã chốt"
+    by = frozen.frozen_by.get_full_name() or frozen.frozen_by.username if frozen.frozen_by else ""
+    sheet.append([xlsx_value(f"{_frozen_title(frozen)} — {frozen.unit.name}")])
+    sheet.append([f"Tính đến ngày {show(frozen.as_of)}"])
+    sheet.append(
+        [xlsx_value(f"Chốt lúc {frozen.frozen_at:%d/%m/%Y %H:%M} bởi {by or '—'}")]
+        + ([xlsx_value(f"Số văn bản, ghi chú: {frozen.note}")] if frozen.note else [])
+    )
+    sheet.append([])
+    sheet.append(["Đơn vị", "Mã đơn vị", *[t for _, t in keys]])
+    for row in [figures, *(figures.get("children") or [])]:
+        info = row.get("unit") or {}
+        values = [row.get(k) for k, _ in keys]
+        sheet.append([xlsx_value(info.get("name", "")), info.get("code") or "", *values])
+    sheet.freeze_panes = "C6"
+    sheet.column_dimensions["A"].width = 36
+    response = HttpResponse(
+        save_workbook(book),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"bao-cao-da-chot-{frozen.pk}-{frozen.as_of:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 # ---- Indicators -----------------------------------------------------------------------------

@@ -85,6 +85,7 @@ FILL: dict[str, Filler] = {
     "jobs:json": lambda s: {"pk": _job_of(s)},
     "jobs:file": lambda s: {"pk": _job_of(s)},
     "coverage:frozen_compare": lambda s: {"pk": s.frozen.pk},
+    "coverage:frozen_xlsx": lambda s: {"pk": s.frozen.pk},
     "people:person": lambda s: {"pk": s.person.pk},
     "audit:export": lambda s: {"pk": s.person.pk, "fmt": "json"},
     "audit:erase": lambda s: {"pk": s.person.pk},
