@@ -28,7 +28,7 @@ from access.policy import (
 from access.scopes import visible
 from config.dates import formal, parse_date, show
 from config.spreadsheets import save_workbook, xlsx_value
-from coverage import svg
+from coverage import glossary, svg
 from coverage.gaps import TABLE_HEADERS, gaps, table_rows
 from coverage.models import FrozenReport, Indicator, IndicatorValue
 from coverage.report import coverage_report
@@ -344,6 +344,7 @@ def target_cards(scope: Scope) -> list[dict[str, Any]]:
                 "short": short,
                 "title": target.title,
                 "deadline": show(target.deadline),
+                "help": glossary.titles(target.deadline, target.grace_days),
                 "report": report,
                 "percent": percent_text(report.get("percent")),
                 "persons_percent": percent_text(report.get("persons_percent")),
@@ -440,6 +441,7 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
         "as_of_text": show(scope.on),
         "as_of_formal": formal(scope.on),
         "cards": cards,
+        "legend": glossary.colour_legend(),
         "trend": trend_svg(trend),
         "trend_pending": trend.pending,
         "indicators": indicator_rows(scope.unit, year),
@@ -693,6 +695,17 @@ def compare_rows(frozen: dict[str, Any], live: dict[str, Any]) -> tuple[list, li
             }
         )
     return [t for _, t in keys], rows
+
+
+@login_required
+def glossary_page(request: HttpRequest) -> HttpResponse:
+    """What every figure of the reports means, and the colours of the bars."""
+    rows = [
+        (code, short_name(code, t.title), glossary.due_text(t.deadline, t.grace_days))
+        for code, t in targets_on(date.today()).items()
+    ]
+    context = {"terms": glossary.terms(), "legend": glossary.colour_legend(), "due_by_target": rows}
+    return render(request, "coverage/glossary.html", context)
 
 
 def _frozen_title(frozen: FrozenReport) -> str:

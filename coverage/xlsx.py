@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from config.dates import formal, show
 from config.spreadsheets import neutralised, save_workbook, xlsx_value
+from coverage import glossary
 
 TITLE = "BÁO CÁO KẾT QUẢ TẬP HUẤN"
 PERSON_COLUMNS = [
@@ -182,7 +183,20 @@ def build_workbook(*, sections: Sequence[Section], unit_name: str, on: date) -> 
     for section in sections:
         summary_sheet(book, section, unit_name, on)
         gap_sheet(book, section, unit_name, on)
+    glossary_sheet(book)
     return save_workbook(book)
+
+
+def glossary_sheet(book: Workbook) -> None:
+    """«Giải thích»: one line per figure of the other sheets (coverage.glossary)."""
+    sheet = book.create_sheet("Giải thích")
+    sheet.append(["Số liệu", "Giải thích"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for term in glossary.terms():
+        sheet.append([xlsx_value(term.term), xlsx_value(term.text)])
+    sheet.column_dimensions["A"].width = 24
+    sheet.column_dimensions["B"].width = 110
 
 
 def _csv_value(value: Any) -> Any:

@@ -301,3 +301,30 @@ def test_the_trend_follows_a_changed_record_and_an_ended_position_at_once(client
     record.completed_on = date(2025, 3, 15)  # trained after February, not before
     record.save()
     assert "Thôn, tổ dân phố 02/25: 0,0%" in client.get(URL, params).context["trend"]
+
+
+def test_every_term_of_a_card_explains_itself_and_the_glossary_says_it_all(client, ui):  # noqa: F811
+    html = get(client, ui.admin, as_of="31/03/2025").content.decode()
+    due = (
+        '<abbr title="Chưa được tập huấn nhưng còn hạn: đến hết ngày 31/12/2025 hoặc 180 ngày '
+        'sau khi nhận chức danh (tính ngày muộn hơn).">Trong hạn:</abbr>'
+    )
+    assert due in html
+    for term in ("Đã tập huấn:", "Theo người:", "Quá hạn:", "Còn trống:"):
+        assert f'">{term}</abbr>' in html, term
+    assert 'id="glossary-link"' in html and 'fill="#1e7b34"/></svg> đạt 100%' in html
+    page = client.get(reverse("coverage:glossary"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert '<dt id="persons">Theo người</dt>' in text
+    assert "khác số theo chức danh khi một người giữ nhiều chức danh" in text
+    assert "<strong>Thôn, tổ dân phố</strong>" in text  # each target's own due rule
+    assert "dưới 50%" in text
+
+
+def test_the_glossary_speaks_english_too(client, ui):  # noqa: F811
+    client.force_login(ui.admin)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    text = client.get(reverse("coverage:glossary")).content.decode()
+    assert "Not yet trained but still in time" in text
+    assert "Chưa được tập huấn" not in text

@@ -29,7 +29,11 @@ def test_it_writes_a_summary_and_a_gap_sheet_per_target(client, ui):  # noqa: F8
         "TH Thôn, tổ dân phố", "DS Thôn, tổ dân phố",
         "TH Ban TTND, Ban GSĐTCĐ", "DS Ban TTND, Ban GSĐTCĐ",
         "TH Tổ dân vận", "DS Tổ dân vận",
+        "Giải thích",
     ]  # fmt: skip
+    explained = {r[0]: r[1] for r in book["Giải thích"].iter_rows(min_row=2, values_only=True)}
+    assert explained["Trong hạn"].startswith("Chưa được tập huấn nhưng còn hạn")
+    assert "một người giữ nhiều chức danh" in explained["Theo người"]
     ws = book["TH Thôn, tổ dân phố"]
     assert ws["A1"].value == "BÁO CÁO KẾT QUẢ TẬP HUẤN"
     assert ws["A3"].value == "Đơn vị: Huyện Quản Bạ"
