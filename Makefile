@@ -50,8 +50,12 @@ browser:
 	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "warning: $(CHROMIUM) missing: browser tests will be skipped"; }
 
+# Every test, on as many workers as the machine has cores (pytest-xdist; each worker has its
+# own test database and media folder; a test module stays on one worker, so module fixtures
+# such as the production server start once). TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= auto
 test: install browser
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Style, types and a security scan (bandit: nothing of medium or high severity may stand).
 lint: install

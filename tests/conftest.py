@@ -39,6 +39,17 @@ SEEDS = (
 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_media(tmp_path_factory) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Files the code writes (certificate PDFs, job files, kept uploads) go to a folder of this
+    test run's own: never the project's media/, and never another worker's (pytest-xdist runs
+    several at once, each numbering its certificates from 1)."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def seeded_catalogues(request) -> None:  # type: ignore[no-untyped-def]
     """The catalogues seeded by data migrations (roles, programmes, targets, indicators).
@@ -46,8 +57,19 @@ def seeded_catalogues(request) -> None:  # type: ignore[no-untyped-def]
     A transactional test (live server, threads) ends with a flush that empties them; the next
     test gets them back here. This replaces serialized rollback, which clashes with the content
     types Django recreates after a flush."""
+    names = request.fixturenames  # every fixture the test uses, directly or not
     if request.node.get_closest_marker("django_db") is None:
-        return
+        # The database comes through a fixture (e.g. `tree(db)`): open it first, as the
+        # marker does. Under pytest-xdist such a test may run right after a flush.
+        wanted = [n for n in ("transactional_db", "db") if n in names]
+        if not wanted:
+            return
+        request.getfixturevalue(wanted[0])
+    restore_catalogues()
+
+
+def restore_catalogues() -> None:
+    """Seed again what a flush removed (also for module-scoped fixtures that write rows)."""
     from django.apps import apps
 
     for module, app, model in SEEDS:

@@ -13,6 +13,7 @@ from django.test import override_settings
 from people.ids import check_citizen_id
 from people.models import Grant, Level, Organisation, OrgKind, Person, Position, Unit
 from people.services import parent_on
+from tests.conftest import restore_catalogues
 
 pytestmark = pytest.mark.django_db
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -32,6 +33,7 @@ def demo(django_db_setup, django_db_blocker) -> Iterator[str]:  # type: ignore[n
     out = StringIO()
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
         with transaction.atomic():
+            restore_catalogues()  # a transactional test before this module flushed them
             call_command("load_units", "--province", "02", "--province", "08", stdout=out)
             call_command("load_demo", stdout=out)
             yield out.getvalue()

@@ -52,7 +52,9 @@ def draft(place, programme):  # type: ignore[no-untyped-def]
     )
     cell = Organisation.objects.create(kind=OrgKind.PARTY_CELL, name="Chi bộ Lũng Cú", unit=village)
     far = PersonFactory(full_name="Sùng Mí Chá", home_unit=village)
-    appoint(person=far, role=role("party_cell_secretary"), organisation=cell, start=date(2024, 1, 1))
+    appoint(
+        person=far, role=role("party_cell_secretary"), organisation=cell, start=date(2024, 1, 1)
+    )
     for p in (first, second, far):
         invite(course=course, person=p)
     return course
@@ -184,8 +186,8 @@ def test_the_invitations_print_one_official_page_per_invitee_and_per_commune(
 
     # The commune's box lists each commune with its count; each prints only its people.
     page = client.get(f"/lop/{draft.pk}/").content.decode()
-    assert f"?xa={place.commune.pk}\">Xã Quản Bạ</a> (2)" in page
-    assert f"?xa={place.other_commune.pk}\">Xã Đồng Văn</a> (1)" in page
+    assert f'?xa={place.commune.pk}">Xã Quản Bạ</a> (2)' in page
+    assert f'?xa={place.other_commune.pk}">Xã Đồng Văn</a> (1)' in page
     own, _ = text_of(client.get(f"/lop/{draft.pk}/giay-moi.pdf?xa={place.commune.pk}").content)
     far, _ = text_of(
         client.get(f"/lop/{draft.pk}/giay-moi.pdf?xa={place.other_commune.pk}").content
@@ -217,9 +219,7 @@ def test_a_state_body_letter_has_the_national_heading_and_room_for_a_handwritten
     assert "/GM" in pages[0] and "Sẽ thông báo sau" in pages[0]
 
 
-def test_only_those_who_may_change_the_course_print_or_move_it(
-    client, draft, outsider, place
-):  # type: ignore[no-untyped-def]
+def test_only_those_who_may_change_the_course_print_or_move_it(client, draft, outsider, place):  # type: ignore[no-untyped-def]
     clerk = UserFactory(username="nhaplieu-ql")
     from people.models import Grant
 
