@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 from access.policy import Cap, can, holds, refusal
 from access.scopes import get_writable
 from config.dates import parse_date, show
-from people.models import Organisation
+from people.models import Organisation, Unit
+from people.unit_search import unit_from_text
 from training.attendance_import import AttendanceImportError, import_attendance, template_workbook
 from training.forms import OrganiserField, organiser_choices
 from training.models import Course, Session, Target
@@ -55,12 +56,20 @@ def _course_page(course: Course) -> str:
 class PlanForm(forms.Form):
     target = forms.ChoiceField(label="Chỉ tiêu")
     unit = forms.CharField(
-        label="Mã đơn vị (tỉnh, huyện, xã)",
-        max_length=10,
+        label="Đơn vị (tỉnh, huyện, xã): tên hoặc mã",
+        max_length=100,
         help_text=(
-            "Mã GSO đọc theo ngày «Tính đến ngày»: ví dụ 08 (Tỉnh Tuyên Quang), "
-            "00889 (Xã Nghĩa Thuận); với ngày trước 01/07/2025: 02 (Tỉnh Hà Giang cũ), "
-            "027, 00889 (Xã Thanh Vân)"
+            "Gõ một phần tên (không dấu cũng được) rồi chọn trong danh sách gợi ý, hoặc gõ mã "
+            "GSO, đọc theo ngày «Tính đến ngày»: ví dụ 08 (Tỉnh Tuyên Quang), 00889 (Xã Nghĩa "
+            "Thuận); với ngày trước 01/07/2025: 02 (Tỉnh Hà Giang cũ), 027, 00889 (Xã Thanh Vân)"
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "data-unit-search": "/don-vi/tim.json",
+                "data-date-field": "id_as_of",
+                "list": "unit-matches",
+                "autocomplete": "off",
+            }
         ),
     )
     as_of = forms.DateField(label="Tính đến ngày", required=False, help_text="Để trống: hôm nay")
@@ -95,7 +104,7 @@ class PlanForm(forms.Form):
         """The proposal for the cleaned data, for a unit `user` may see."""
         data = self.cleaned_data
         as_of = data["as_of"] or timezone.localdate()
-        unit = resolve_unit(data["unit"], on=as_of)
+        unit = self._unit(user, data["unit"], as_of)
         if not can(user, Cap.TRAINING_WRITE, unit):
             raise TrainingError(f"Bạn không có quyền tổ chức lớp tại {unit.name}")
         return plan_courses(
@@ -106,6 +115,24 @@ class PlanForm(forms.Form):
             capacity=data["capacity"],
             days=data["days"],
         )
+
+    @staticmethod
+    def _unit(user: Any, text: str, on: Any) -> Unit:
+        """A code (resolved on the day, old codes explained) or a name among the user's units."""
+        raw = text.strip()
+        code = raw.split(" ", 1)[0] if raw[:1].isdigit() else ""
+        if code.isdigit():
+            return resolve_unit(code, on=on)
+        unit, found = unit_from_text(user, raw, on=on)
+        if unit is not None:
+            return unit
+        if not found:
+            raise TrainingError(
+                f"Không có đơn vị nào tên «{raw}» trong phạm vi được phân quyền vào ngày "
+                f"{on:%d/%m/%Y}"
+            )
+        listed = "; ".join(m.label for m in found[:5])
+        raise TrainingError(f"Có nhiều đơn vị khớp «{raw}»: {listed}. Hãy chọn một hoặc gõ mã")
 
     def chosen_organiser(self, user: Any) -> Organisation | None:
         """The organisation chosen, else the planner's own on the start date; one whose unit

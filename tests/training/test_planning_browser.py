@@ -64,3 +64,25 @@ def test_it_greys_out_a_dropped_course(page, login, world) -> None:  # type: ign
     page.click("#plan-confirm button[type=submit]")
     page.wait_for_load_state()
     assert list(Course.objects.values_list("venue_unit", flat=True)) == [world.lao_va_chai.pk]
+
+
+def test_the_unit_field_suggests_the_planners_units_as_they_type(page, login, world) -> None:  # type: ignore[no-untyped-def]
+    user = UserFactory(username="kehoach3")
+    grant(user, world.tree.ha_giang, Grant.Role.ORGANISER)
+    login(user)
+    page.goto(page.base_url + "/lop/lap-ke-hoach/")
+    page.fill("#id_as_of", "03/03/2025")
+    page.locator("#id_unit").press_sequentially("quan ba", delay=30)
+    options = page.locator("#unit-matches option")
+    options.first.wait_for(state="attached")
+    assert options.evaluate_all("os => os.map(o => [o.value, o.label])") == [
+        ["027", "Huyện Quản Bạ (cũ) (027) — Tỉnh Hà Giang, đến 30/06/2025"]
+    ]
+    # Picking the suggestion puts the code in the field; the form plans for that unit.
+    page.fill("#id_unit", "027")
+    page.fill("#id_start", "10/03/2025")
+    page.fill("#id_capacity", "10")
+    page.fill("#id_days", "1")
+    page.click("#plan-query button[type=submit]")
+    page.wait_for_load_state()
+    assert "Huyện Quản Bạ" in page.locator("main").inner_text()

@@ -30,3 +30,43 @@ document.addEventListener("click", function (event) {
   }
   window.setTimeout(poll, 2000);
 })();
+
+// <input data-unit-search="URL.json" list="ID" [data-date-field="ID"]>: while the user types
+// (2 letters or a digit), ask URL?q=…&ngay=… and offer the matches in the datalist ID (value:
+// the unit's code, shown with its level, parent and dates). Without JavaScript the field still
+// takes a code or a name, and /don-vi/tim/ is the search page.
+(function () {
+  var inputs = document.querySelectorAll("input[data-unit-search]");
+  Array.prototype.forEach.call(inputs, function (input) {
+    if (!window.fetch) { return; }
+    var list = document.getElementById(input.getAttribute("list"));
+    if (!list) {
+      list = document.createElement("datalist");
+      list.id = input.getAttribute("list");
+      input.parentNode.appendChild(list);
+    }
+    var timer = null, asked = "";
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var q = input.value.trim();
+        if (q === asked || (q.length < 2 && !/^\d+$/.test(q))) { return; }
+        asked = q;
+        var day = document.getElementById(input.getAttribute("data-date-field") || "");
+        var url = input.getAttribute("data-unit-search") + "?q=" + encodeURIComponent(q) +
+          (day && day.value ? "&ngay=" + encodeURIComponent(day.value) : "");
+        fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); })
+          .then(function (data) {
+            list.textContent = "";
+            (data.results || []).forEach(function (m) {
+              var option = document.createElement("option");
+              option.value = m.code || m.name;
+              option.label = m.label;
+              option.textContent = m.label;
+              list.appendChild(option);
+            });
+          }).catch(function () {});
+      }, 250);
+    });
+  });
+})();
