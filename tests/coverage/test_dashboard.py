@@ -68,8 +68,10 @@ def test_it_shows_the_hand_computed_figures(client, ui):  # noqa: F811
 def test_it_draws_well_formed_svg_with_worst_child_first(client, ui, settings):  # noqa: F811
     settings.COVERAGE_TREND_BUDGET = None
     r = get(client, ui.admin, unit=ui.tree.quan_ba.pk, as_of="31/03/2025")
-    charts = svgs(r.content.decode())
+    charts = [s for s in svgs(r.content.decode()) if s.get("class") == "chart"]
     assert len(charts) == 5  # four bar charts and the trend; nobody to count for nq33-agency
+    swatches = [s for s in svgs(r.content.decode()) if s.get("aria-hidden") == "true"]
+    assert len(swatches) == 5  # the colour legend
     assert [e["name"] for e in card(r, "nq33-agency")["empty"]] == ["Xã Cán Tỷ", "Xã Thanh Vân"]
     ns = {"s": "http://www.w3.org/2000/svg"}
     village_bars = svgs(card(r, "nq33-village")["chart"])[0]
