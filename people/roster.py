@@ -1105,12 +1105,116 @@ def export_roster(
 
 
 EXAMPLE_SHEET = "Ví dụ"
+UNITS_SHEET, LISTS_SHEET = "Mã đơn vị", "Danh mục"
+# Rows of the first sheet that carry the drop-down lists (the title and header are rows 1-2).
+VALIDATED_ROWS = 5000
 
 
-def template_workbook() -> bytes:
+@dataclass(frozen=True)
+class TemplateUnits:
+    """The user's communes with their villages on a day, for the template's «Mã đơn vị»."""
+
+    on: date
+    communes: list[tuple[str, str, list[str]]]  # (code, name, village names)
+
+
+def template_units(user: Any, on: date) -> TemplateUnits:
+    """The communes (with a code) the user may write to that exist on `on`, by code, and the
+    villages inside each on that day, by name (two queries)."""
+    communes = list(
+        Unit.objects.filter(pk__in=writable(user, Unit).values("pk"), level=Level.COMMUNE)
+        .exclude(code="")
+        .active_on(on)
+        .order_by("code", "pk")
+    )
+    villages: dict[int, list[str]] = defaultdict(list)
+    links = (
+        UnitAncestry.objects.filter(
+            ancestor_id__in=[c.pk for c in communes],
+            depth=1,
+            descendant__level=Level.VILLAGE,
+            valid_from__lte=on,
+            valid_to__gte=on,
+        )
+        .order_by("descendant__name_key")
+        .values_list("ancestor_id", "descendant__name")
+    )
+    for commune_id, name in links:
+        villages[commune_id].append(name)
+    return TemplateUnits(on, [(c.code, c.name, villages[c.pk]) for c in communes])
+
+
+def _lists_sheet(book: Any, units: TemplateUnits | None) -> dict[str, str]:
+    """The sheet «Danh mục» with the allowed values, column by column; header → the range
+    (as Excel writes it) that the drop-down of that column lists."""
+    from openpyxl.utils import get_column_letter
+
+    from people.ethnicities import ETHNICITIES
+
+    columns = {
+        ROLE: [r.label for r in Role.objects.order_by("order", "pk")],
+        SEX: ["Nam", "Nữ"],
+        ETHNIC: list(ETHNICITIES),
+    }
+    if units is not None and units.communes:
+        columns[CODE] = [code for code, _, _ in units.communes]
+    sheet = book.create_sheet(LISTS_SHEET)
+    ranges = {}
+    for index, (header, values) in enumerate(columns.items(), start=1):
+        letter = get_column_letter(index)
+        sheet.cell(row=1, column=index, value=header)
+        for row, value in enumerate(values, start=2):
+            sheet.cell(row=row, column=index, value=xlsx_value(value))
+        ranges[header] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
+    return ranges
+
+
+def _validate(sheet: Any, ranges: dict[str, str]) -> None:
+    """Drop-down lists on the data rows of the roster sheet (a warning, not a refusal, for
+    a value typed outside the list: the import itself checks every cell); the code and ID
+    columns as text, so Excel keeps their leading zeros."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for header, source in ranges.items():
+        letter = get_column_letter(COLUMNS.index(header) + 1)
+        rule = DataValidation(
+            type="list",
+            formula1=source,
+            allow_blank=True,
+            errorStyle="warning",
+            error=f"Giá trị không có trong danh mục «{header}» (sheet «{LISTS_SHEET}»)",
+            errorTitle=header,
+        )
+        rule.add(f"{letter}3:{letter}{VALIDATED_ROWS}")
+        sheet.add_data_validation(rule)
+    for header in (CODE, CID):
+        letter = get_column_letter(COLUMNS.index(header) + 1)
+        sheet.column_dimensions[letter].number_format = "@"
+
+
+def _units_sheet(book: Any, units: TemplateUnits) -> None:
+    from openpyxl.styles import Font
+
+    sheet = book.create_sheet(UNITS_SHEET, 1)
+    sheet.append([f"Các xã, phường và thôn, tổ dân phố của bạn ngày {show(units.on)}"])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append([CODE, "Xã, phường", VILLAGE])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for code, name, villages in units.communes:
+        for village in villages or [""]:
+            sheet.append([code, xlsx_value(name), xlsx_value(village)])
+    for letter, width in (("A", 10), ("B", 32), ("C", 32)):
+        sheet.column_dimensions[letter].width = width
+
+
+def template_workbook(units: TemplateUnits | None = None) -> bytes:
     """An empty roster: the first sheet holds only the title row and the headers (uploaded
-    untouched, it imports nothing); a second sheet «Ví dụ», which the import never reads, shows
-    one filled-in row."""
+    untouched, it imports nothing), with drop-down lists for «Chức danh», «Giới tính», «Dân
+    tộc» and — given the user's units — «Mã xã»; then «Mã đơn vị» (the user's communes and
+    villages on the chosen day), «Ví dụ» (one filled-in row) and «Danh mục» (the lists). The
+    import reads the first sheet only."""
     from copy import copy
 
     from openpyxl import load_workbook
@@ -1131,4 +1235,7 @@ def template_workbook() -> bytes:
         target.merge_cells(str(merged))
     for letter, dimension in source.column_dimensions.items():
         target.column_dimensions[letter].width = dimension.width
+    if units is not None:
+        _units_sheet(book, units)
+    _validate(book.worksheets[0], _lists_sheet(book, units))
     return save_workbook(book)

@@ -38,6 +38,7 @@ from people.roster import (
     import_kept_roster,
     import_roster,
     roster_positions,
+    template_units,
     template_workbook,
 )
 from people.text import fold, name_sort_key
@@ -247,8 +248,14 @@ def _confirm_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def roster_template(request: HttpRequest) -> HttpResponse:
-    """The empty roster to fill in: title row and headers; an example on the sheet «Ví dụ»."""
-    return _xlsx(template_workbook(), "mau-danh-sach-chuc-danh.xlsx")
+    """The empty roster to fill in, with the user's commune codes and villages valid on the day
+    chosen at download (`ngay`, dd/mm/yyyy; today when absent) and drop-down lists."""
+    day, date_error = _day(request.GET.get("ngay"))
+    if date_error:
+        return HttpResponse(date_error, status=400, content_type="text/plain; charset=utf-8")
+    units = template_units(request.user, day)
+    name = f"mau-danh-sach-chuc-danh-{day:%Y%m%d}.xlsx"
+    return _xlsx(template_workbook(units), name)
 
 
 @login_required

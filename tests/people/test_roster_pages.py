@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from people.models import Person, Position, Unit
+from people.models import Person, Position, Role, Unit
 from people.roster import import_roster
 from tests.factories import UserFactory, grant
 from tests.people.test_roster import MAI_ID, THUY_ID, mai, thuy, xlsx
@@ -142,13 +142,46 @@ def test_the_template_download_is_a_workbook_with_title_headers_and_example(clie
     response = client.get(reverse("people:template"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Danh sách", "Ví dụ"]
-    sheet, example = book.worksheets
+    assert book.sheetnames == ["Danh sách", "Mã đơn vị", "Ví dụ", "Danh mục"]
+    sheet, _, example, _ = book.worksheets
     assert sheet.cell(row=2, column=1).value == "Mã xã"
     assert "A1:P1" in {str(r) for r in sheet.merged_cells.ranges}
     assert sheet.max_row == 2  # the data area is empty
     assert example.cell(row=2, column=1).value == "Mã xã"
     assert example.cell(row=3, column=3).value == "Bí thư chi bộ"
+
+
+def test_the_template_lists_the_users_communes_of_the_chosen_day_and_offers_drop_downs(
+    client, tree
+):  # type: ignore[no-untyped-def]
+    from people.services import create_village
+
+    create_village(name="Thôn Nà Mạ", commune=tree.thanh_van)
+    client.force_login(user_with(tree.quan_ba, "clerk"))
+    old = load_workbook(
+        io.BytesIO(client.get(reverse("people:template"), {"ngay": "31/03/2025"}).content)
+    )
+    units = [r for r in old["Mã đơn vị"].iter_rows(min_row=3, values_only=True)]
+    assert units == [("00880", "Xã Cán Tỷ", None), ("00889", "Xã Thanh Vân", "Thôn Nà Mạ")]
+    assert old["Mã đơn vị"]["A1"].value.endswith("ngày 31/03/2025")
+    sheet = old["Danh sách"]
+    lists = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
+    assert lists["C3:C5000"] == "'Danh mục'!$A$2:$A$13"  # Chức danh: the role labels
+    assert lists["J3:J5000"] == "'Danh mục'!$B$2:$B$3"  # Giới tính
+    assert lists["K3:K5000"] == "'Danh mục'!$C$2:$C$55"  # Dân tộc: the 54 groups
+    assert lists["A3:A5000"] == "'Danh mục'!$D$2:$D$3"  # Mã xã: the two communes
+    catalogue = old["Danh mục"]
+    assert [catalogue.cell(row=r, column=4).value for r in (2, 3)] == ["00880", "00889"]
+    assert catalogue.cell(row=2, column=1).value == Role.objects.order_by("order").first().label
+    assert sheet.column_dimensions["A"].number_format == "@"  # codes keep their zeros
+    assert sheet.column_dimensions["L"].number_format == "@"  # and citizen IDs
+    # After the reform the clerk of old Quản Bạ has no commune of that day to list.
+    new = load_workbook(
+        io.BytesIO(client.get(reverse("people:template"), {"ngay": "01/08/2025"}).content)
+    )
+    assert new["Mã đơn vị"].max_row == 2
+    bad = client.get(reverse("people:template"), {"ngay": "31/13/2025"})
+    assert bad.status_code == 400 and "31/13/2025" in bad.content.decode()
 
 
 def test_it_imports_nothing_from_the_untouched_template(client, tree):
