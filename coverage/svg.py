@@ -158,20 +158,39 @@ def _legend(series: Sequence[Series], y: float, width: int) -> list[str]:
     return out
 
 
+def _axis_titles(x_title: str, y_title: str, left: int, plot_w: int, top: int, plot_h: int) -> list:
+    baseline = top + plot_h
+    return [
+        f'<text x="{_fmt(left + plot_w)}" y="{_fmt(baseline + 31)}" font-size="11" '
+        f'text-anchor="end" fill="#5b6775" class="axis-x">{escape(x_title)}</text>',
+        f'<text x="12" y="{_fmt(top + plot_h / 2)}" font-size="11" text-anchor="middle" '
+        f'fill="#5b6775" transform="rotate(-90 12 {_fmt(top + plot_h / 2)})" '
+        f'class="axis-y">{escape(y_title)}</text>',
+    ]
+
+
 def line_chart(
-    series: Sequence[Series], *, labels: Sequence[str], title: str, width: int = 640
+    series: Sequence[Series],
+    *,
+    labels: Sequence[str],
+    title: str,
+    width: int = 640,
+    x_title: str = "Tháng/năm",
+    y_title: str = "Tỷ lệ (%)",
 ) -> str:
-    """Percent (0–100) over time: one line per series, x positions labelled by `labels`."""
-    left, right, top, plot_h = 40, 24, 10, 180
+    """Percent (0–100) over time: one line per series, x positions labelled by `labels`, both
+    axes titled."""
+    left, right, top, plot_h = 54, 24, 10, 180
     plot_w = width - left - right
     n = max(len(labels), 1)
     xs = [left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2) for i in range(n)]
     body = _grid(left, top, plot_w, plot_h)
     body += _x_labels(labels, xs, top + plot_h)
+    body += _axis_titles(x_title, y_title, left, plot_w, top, plot_h)
     body += [
         _series(s, PALETTE[i % len(PALETTE)], xs, labels, (top, plot_h))
         for i, s in enumerate(series)
     ]
     legend_rows = 1 + sum(7 * len(s.name) + 28 for s in series) // max(width - 20, 1)
-    body += _legend(series, top + plot_h + 40, width)
-    return _svg(width, top + plot_h + 34 + 18 * legend_rows + 8, title, body)
+    body += _legend(series, top + plot_h + 54, width)
+    return _svg(width, top + plot_h + 48 + 18 * legend_rows + 8, title, body)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("ty-le/bao-cao.csv", views.report_csv, name="report_csv"),
     path("ty-le/chot/", views.freeze, name="freeze"),
     path("ty-le/giai-thich/", views.glossary_page, name="glossary"),
+    path("ty-le/xu-huong.json", views.trend_fragment, name="trend"),
     path("ty-le/da-chot/", views.frozen_list, name="frozen_list"),
     path("ty-le/da-chot/<int:pk>/", views.frozen_compare, name="frozen_compare"),
     path("ty-le/da-chot/<int:pk>/xuat.xlsx", views.frozen_xlsx, name="frozen_xlsx"),

@@ -9,8 +9,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Max
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
@@ -442,8 +443,7 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
         "as_of_formal": formal(scope.on),
         "cards": cards,
         "legend": glossary.colour_legend(),
-        "trend": trend_svg(trend),
-        "trend_pending": trend.pending,
+        **trend_context(trend),
         "indicators": indicator_rows(scope.unit, year),
         "indicator_year": year,
         "breadcrumb": _breadcrumb(scope.unit, scope.on, request.user),
@@ -454,6 +454,37 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
         "targets": [(c["code"], c["short"]) for c in cards],
     }
     return render(request, "coverage/dashboard.html", context)
+
+
+def trend_context(trend: Any) -> dict[str, Any]:
+    """The trend card's parts: the chart, the same points as a table, how many are pending."""
+    rows = [
+        (label, [percent_text(s.values[i]) for s in trend.series])
+        for i, label in enumerate(trend.labels)
+    ]
+    return {
+        "trend": trend_svg(trend),
+        "trend_names": [s.name for s in trend.series],
+        "trend_rows": rows[::-1],  # the latest month first
+        "trend_pending": trend.pending,
+    }
+
+
+@login_required
+def trend_fragment(request: HttpRequest) -> HttpResponse:
+    """The trend card of a dashboard scope as HTML in JSON, `{"html", "pending"}`: the page
+    asks again while points are still being computed (each answer computes more of them
+    within the page's time budget) and swaps the card, so nobody has to reload."""
+    try:
+        scope = scope_of(request)
+    except NoGrant:
+        raise Http404("Không có đơn vị nào để xem") from None
+    except CoverageError as e:
+        return JsonResponse({"detail": str(e)}, status=400)
+    trend = trend_of(scope, {}, budget=trend_budget())
+    context = trend_context(trend) | {"query": scope.query()}
+    html = render_to_string("coverage/_trend.html", context, request=request)
+    return JsonResponse({"html": html, "pending": trend.pending})
 
 
 # ---- The named lists behind the numbers -------------------------------------------------------

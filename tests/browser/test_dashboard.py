@@ -30,3 +30,15 @@ def test_the_commission_changes_the_date_and_drills_down_a_bar(page, login, ui):
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(page.base_url + f"/ty-le/?unit={ui.tree.quan_ba.pk}&as_of=31/03/2025")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_the_trend_completes_itself_on_the_page(page, login, ui, settings):  # noqa: F811
+    settings.COVERAGE_TREND_BUDGET = 0  # the first view leaves every past point pending
+    login(ui.commission)
+    page.goto(page.base_url + f"/ty-le/?unit={ui.tree.quan_ba.pk}&as_of=31/03/2025")
+    assert page.locator("#trend-pending").count() == 1
+    settings.COVERAGE_TREND_BUDGET = None  # the page's next question computes the rest
+    page.locator("#trend-pending").wait_for(state="detached", timeout=15000)
+    assert page.locator("#trend svg.chart circle").count() > 24
+    page.locator(".trend-table summary").click()
+    assert "66,7%" in page.locator(".trend-table tbody tr").first.inner_text()

@@ -330,3 +330,24 @@ def test_the_glossary_speaks_english_too(client, ui):  # noqa: F811
     text = client.get(reverse("coverage:glossary")).content.decode()
     assert "Not yet trained but still in time" in text
     assert "Chưa được tập huấn" not in text
+
+
+def test_a_trend_still_being_computed_completes_itself_without_a_reload(client, ui, settings):  # noqa: F811
+    settings.COVERAGE_TREND_BUDGET = 0
+    page = get(client, ui.admin, unit=ui.tree.quan_ba.pk, as_of="31/03/2025")
+    html = page.content.decode()
+    assert page.context["trend_pending"] > 0 and "tải lại" not in html
+    poll = html.split('data-trend-poll="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert poll.startswith("/ty-le/xu-huong.json?unit=")
+    settings.COVERAGE_TREND_BUDGET = None
+    answer = client.get(poll).json()
+    assert answer["pending"] == 0 and "trend-pending" not in answer["html"]
+    chart = [s for s in svgs(answer["html"]) if s.get("class") == "chart"][0]
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    titles = {t.get("class"): t.text for t in chart.findall(".//s:text[@class]", ns)}
+    assert titles == {"axis-x": "Tháng/năm", "axis-y": "Tỷ lệ (%)"}
+    # The same points as a table, the latest month first.
+    rows = get(client, ui.admin, unit=ui.tree.quan_ba.pk, as_of="31/03/2025").context["trend_rows"]
+    assert len(rows) == 24 and rows[0][0] == "03/25" and rows[-1][0] == "04/23"
+    assert rows[0][1][2] == "66,7%"  # Thôn, tổ dân phố on 31/03/2025
+    assert client.get("/ty-le/xu-huong.json", {"unit": 999999}).status_code == 404

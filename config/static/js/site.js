@@ -70,3 +70,21 @@ document.addEventListener("click", function (event) {
     });
   });
 })();
+
+// <section data-trend-poll="URL.json"> (a trend with points still being computed): ask URL
+// every 3 s and put the answer's `html` in its .trend-body until nothing is pending, so the
+// chart completes itself without a reload. Without JavaScript the next visit shows it.
+(function () {
+  var box = document.querySelector("[data-trend-poll]");
+  if (!box || !window.fetch) { return; }
+  var body = box.querySelector(".trend-body"), tries = 0;
+  function poll() {
+    fetch(box.getAttribute("data-trend-poll"), { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        if (typeof data.html === "string") { body.innerHTML = data.html; }
+        if (data.pending && ++tries < 40) { setTimeout(poll, 3000); }
+      }).catch(function () {});
+  }
+  setTimeout(poll, 3000);
+})();
