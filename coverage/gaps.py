@@ -18,6 +18,7 @@ from coverage.rules import (
     communes_without_board_in,
     filled_q,
     flag,
+    holders_list,
     load_rules,
     positions_of,
     untrained_in,
@@ -29,6 +30,7 @@ from people.models import Level, Organisation, OrgKind, Unit, UnitAncestry
 from training.models import Target
 
 KINDS = {
+    "trained": "Đã được tập huấn",
     "holder": "Chưa được tập huấn",
     "vacant_seat": "Chức danh còn trống",
     "board": "Ban chưa đạt",
@@ -36,7 +38,7 @@ KINDS = {
     "vacant_board": "Chưa có Ban thanh tra nhân dân",
     "village_without_team": "Chưa có tổ trưởng tổ dân vận",
 }
-STATUSES = {"due": "Trong hạn", "overdue": "Quá hạn"}
+STATUSES = {"due": "Trong hạn", "overdue": "Quá hạn", "trained": "Đã tập huấn"}
 KIND_RANK = {kind: i for i, kind in enumerate(KINDS)}
 COLUMNS = [
     "kind",
@@ -269,6 +271,35 @@ def gaps(
     rules = load_rules(target_code, on)
     scope = build_scope(unit, on, area_of=area_of)
     return scope_gaps(rules=rules, scope=scope, on=on, show_ids=show_ids, user=user)
+
+
+def holder_rows(
+    *,
+    target_code: str,
+    unit: Unit | None,
+    on: date,
+    area_of: Unit | None = None,
+    trained: bool | None = None,
+    show_ids: bool = False,
+    user: Any = None,
+) -> list[dict]:
+    """The holders behind a person-counted figure — the trained ones (`trained=True`), the
+    untrained, or all of them — as rows like the gaps' (kind `trained` or `holder`), in the same
+    order, only those inside the user's grants when `user` is given."""
+    rules = load_rules(target_code, on)
+    scope = build_scope(unit, on, area_of=area_of)
+    holders = holders_list(rules, scope.roots, on, trained=trained)
+    rows = [
+        holder_row(h, show_ids=show_ids, kind="trained" if h.status == "trained" else "holder")
+        for h in holders
+    ]
+    if user is not None:
+        rows = _seen_by(user, rows)
+    rows.sort(key=_sort_key)
+    for row in rows:
+        for key in PRIVATE:
+            row.pop(key, None)
+    return rows
 
 
 # ---------------------------------------------------------------- tables for people

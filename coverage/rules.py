@@ -359,7 +359,7 @@ def communes_without_board_in(rules: Rules, ancestor_ids: list[int], on: date) -
 
 @dataclass(frozen=True)
 class Holder:
-    """An untrained holder with everything a gaps list or an invitation needs."""
+    """A holder (mostly an untrained one) with everything a list or an invitation needs."""
 
     person_id: int
     full_name: str
@@ -374,7 +374,7 @@ class Holder:
     village: Unit | None
     commune: Unit | None
     start: date
-    status: str  # "due" | "overdue"
+    status: str  # "due" | "overdue" | "trained"
     days_overdue: int
 
 
@@ -406,11 +406,18 @@ def places_in(ancestor_ids: list[int], on: date) -> dict[int, dict[str, Unit]]:
 def untrained_in(rules: Rules, ancestor_ids: list[int], on: date) -> list[Holder]:
     """Untrained holders inside the scope, sorted by commune, village, then Vietnamese name
     order. Two queries whatever the size (plus the target's rules)."""
-    rows = (
-        holders_in(rules, ancestor_ids, on, branch=False)
-        .filter(is_trained=0)  # type: ignore[misc]
-        .select_related("person", "role", "organisation")
-    )
+    return holders_list(rules, ancestor_ids, on, trained=False)
+
+
+def holders_list(
+    rules: Rules, ancestor_ids: list[int], on: date, *, trained: bool | None = None
+) -> list[Holder]:
+    """The holders inside the scope — only the trained ones, only the untrained ones, or all
+    (`trained=None`) — sorted by commune, village, then Vietnamese name order; two queries."""
+    rows = holders_in(rules, ancestor_ids, on, branch=False)
+    if trained is not None:
+        rows = rows.filter(is_trained=1 if trained else 0)  # type: ignore[misc]
+    rows = rows.select_related("person", "role", "organisation")
     places = places_in(ancestor_ids, on)
     holders = [_holder(rules, r, places[r.organisation.unit_id], on) for r in rows]
     holders.sort(key=holder_sort_key)
@@ -420,6 +427,10 @@ def untrained_in(rules: Rules, ancestor_ids: list[int], on: date) -> list[Holder
 def _holder(rules: Rules, row: Position, place: dict[str, Unit], on: date) -> Holder:
     due_until = rules.due_until(row.start)
     person: Person = row.person
+    if getattr(row, "is_trained", 0):
+        status, late = "trained", 0
+    else:
+        status, late = ("due" if on <= due_until else "overdue"), max((on - due_until).days, 0)
     return Holder(
         person_id=person.pk,
         full_name=person.full_name,
@@ -434,8 +445,8 @@ def _holder(rules: Rules, row: Position, place: dict[str, Unit], on: date) -> Ho
         village=place.get(Level.VILLAGE),
         commune=place.get(Level.COMMUNE),
         start=row.start,
-        status="due" if on <= due_until else "overdue",
-        days_overdue=max((on - due_until).days, 0),
+        status=status,
+        days_overdue=late,
     )
 
 

@@ -1,6 +1,8 @@
 """The Commission's pages: the dashboard, the named lists behind every number, reports,
 frozen reports and the resolution's other indicators."""
 
+import csv
+import io
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -28,9 +30,9 @@ from access.policy import (
 )
 from access.scopes import visible
 from config.dates import formal, parse_date, show
-from config.spreadsheets import save_workbook, xlsx_value
+from config.spreadsheets import neutralised, save_workbook, xlsx_value
 from coverage import glossary, svg
-from coverage.gaps import TABLE_HEADERS, gaps, table_rows
+from coverage.gaps import TABLE_HEADERS, gaps, holder_rows, table_rows
 from coverage.models import FrozenReport, Indicator, IndicatorValue
 from coverage.report import coverage_report
 from coverage.services import (
@@ -55,6 +57,8 @@ from people.models import REFORM_DATE, Level, Unit, UnitAncestry
 from training.models import Target
 
 KINDS = {
+    "holders": "Người giữ chức danh",
+    "trained": "Đã tập huấn",
     "untrained": "Chưa tập huấn",
     "due": "Chưa tập huấn, còn trong hạn",
     "overdue": "Chưa tập huấn, đã quá hạn",
@@ -63,6 +67,7 @@ KINDS = {
     "villages": "Thôn, tổ dân phố chưa có tổ trưởng tổ dân vận",
 }
 PAGE_SIZE = 50
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def percent_text(value: float | None) -> str:
@@ -299,14 +304,14 @@ def _links(code: str, scope: Scope, report: dict[str, Any]) -> dict[str, str]:
         }
     if "villages" in report:
         return {"numerator": link("villages"), "denominator": link("villages")}
-    untrained = link("untrained")
     return {
-        "numerator": untrained,
-        "denominator": untrained,
+        "numerator": link("trained"),
+        "denominator": link("holders"),
         "due": link("due"),
         "overdue": link("overdue"),
         "vacant": link("vacant"),
-        "persons": untrained,
+        "persons": link("holders"),
+        "untrained": link("untrained"),
     }
 
 
@@ -494,7 +499,21 @@ def gap_rows(
     code: str, scope: Scope, kind: str, *, show_ids: bool, user: Any
 ) -> list[dict[str, Any]]:
     """Rows of the engine's gap list that belong to `kind`, in its order (unit, then name);
-    only the rows inside the user's grants."""
+    only the rows inside the user's grants. `trained` and `holders` are the holders behind a
+    person-counted target's figures (none for boards and villages)."""
+    if kind in HOLDER_KINDS:
+        target = targets_on(scope.on).get(code)
+        if target is None or target.counting != Target.Counting.PERSON:
+            return []
+        return holder_rows(
+            target_code=code,
+            unit=scope.unit,
+            on=scope.on,
+            area_of=scope.area_of,
+            trained=HOLDER_KINDS[kind],
+            show_ids=show_ids,
+            user=user,
+        )
     rows = gaps(
         target_code=code,
         unit=scope.unit,
@@ -506,6 +525,7 @@ def gap_rows(
     return [r for r in rows if row_matches(r, kind)]
 
 
+HOLDER_KINDS = {"trained": True, "holders": None}
 ROW_KINDS = {
     "untrained": {"holder"},
     "due": {"holder"},
@@ -539,36 +559,99 @@ def without_empty_columns(
     return [headers[i] for i in keep], [[row[i] for i in keep] for row in body]
 
 
-@login_required
-def gap_list(request: HttpRequest) -> HttpResponse:
+@dataclass
+class GapTable:
+    scope: Scope
+    code: str
+    short: str
+    kind: str
+    headers: list[str]
+    body: list[list[str]]
+
+
+def gap_table(request: HttpRequest) -> GapTable:
+    """The named list of the request (target, kind, unit, day) as the page and its downloads
+    show it; Http404 for an unknown list, NoGrant or CoverageError as the dashboard raises."""
     code = request.GET.get("target", "")
     kind = request.GET.get("kind", "untrained")
     titles = target_titles()
     if code not in titles or kind not in KINDS:
         raise Http404("Không có danh sách này")
+    scope = scope_of(request)
+    rows = gap_rows(code, scope, kind, show_ids=can_read_ids(request.user), user=request.user)
+    headers, body = without_empty_columns(*table_of(rows))
+    return GapTable(scope, code, short_name(code, titles[code]), kind, headers, body)
+
+
+@login_required
+def gap_list(request: HttpRequest) -> HttpResponse:
     try:
-        scope = scope_of(request)
-        show_ids = can_read_ids(request.user)
-        rows = gap_rows(code, scope, kind, show_ids=show_ids, user=request.user)
+        table = gap_table(request)
     except NoGrant:
         return render(request, "coverage/no_unit.html")
     except CoverageError as e:
         return notice_page(request, e)
-    headers, body = without_empty_columns(*table_of(rows))
-    page = Paginator(body, PAGE_SIZE).get_page(request.GET.get("page"))
+    scope, code, kind = table.scope, table.code, table.kind
+    page = Paginator(table.body, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "scope": scope,
         "code": code,
-        "short": short_name(code, titles[code]),
+        "short": table.short,
         "kind": kind,
         "kind_text": KINDS[kind],
-        "headers": headers,
+        "headers": table.headers,
         "page": page,
         "as_of_text": show(scope.on),
         "query": scope.query(target=code, kind=kind),
         "back": reverse("coverage:dashboard") + "?" + scope.query(),
     }
     return render(request, "coverage/gaps.html", context)
+
+
+def _gap_download(request: HttpRequest, ext: str) -> HttpResponse:
+    """Every row of a named list (not only the page's 50) as .xlsx or .csv."""
+    try:
+        table = gap_table(request)
+    except NoGrant:
+        raise Http404("Không có đơn vị nào để xem") from None
+    except CoverageError as e:
+        return refused_download(e)
+    scope = table.scope
+    title = f"{KINDS[table.kind]}: {table.short} — {scope.unit.name}, ngày {show(scope.on)}"
+    name = (
+        f"danh-sach-{table.kind}-{table.code}-{scope.unit.code or scope.unit.pk}-{scope.on:%Y%m%d}"
+    )
+    if ext == "csv":
+        out = io.StringIO()
+        out.write("\ufeff")  # so Excel opens UTF-8 Vietnamese correctly
+        writer = csv.writer(out)
+        writer.writerow(["STT", *table.headers])
+        for number, row in enumerate(table.body, start=1):
+            writer.writerow(neutralised([number, *row]))
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Danh sách"
+        sheet.append([xlsx_value(title)])
+        sheet.append([])
+        sheet.append(["STT", *table.headers])
+        for number, row in enumerate(table.body, start=1):
+            sheet.append([number, *[xlsx_value(c) for c in row]])
+        sheet.freeze_panes = "A4"
+        response = HttpResponse(save_workbook(book), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
+    return response
+
+
+@login_required
+def gap_xlsx(request: HttpRequest) -> HttpResponse:
+    return _gap_download(request, "xlsx")
+
+
+@login_required
+def gap_csv(request: HttpRequest) -> HttpResponse:
+    return _gap_download(request, "csv")
 
 
 # ---- Downloads --------------------------------------------------------------------------------

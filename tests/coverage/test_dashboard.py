@@ -101,7 +101,9 @@ def test_it_links_every_number_to_its_named_list(client, ui):  # noqa: F811
     due = client.get(links["due"])
     assert due.status_code == 200
     assert column(due, "Họ và tên") == ["Bùi Văn Bình"]
-    assert column(client.get(links["numerator"]), "Họ và tên") == ["Bùi Văn Bình"]
+    # The trained count opens the trained (it opened the untrained list before).
+    assert column(client.get(links["numerator"]), "Họ và tên") == ["An Thị Hoa", "An Thị Hoa"]
+    assert column(client.get(links["untrained"]), "Họ và tên") == ["Bùi Văn Bình"]
     vacant = client.get(links["vacant"]).context["page"].object_list
     assert len(vacant) == 5
     overdue = client.get(links["overdue"]).context["page"].object_list
@@ -351,3 +353,42 @@ def test_a_trend_still_being_computed_completes_itself_without_a_reload(client, 
     assert len(rows) == 24 and rows[0][0] == "03/25" and rows[-1][0] == "04/23"
     assert rows[0][1][2] == "66,7%"  # Thôn, tổ dân phố on 31/03/2025
     assert client.get("/ty-le/xu-huong.json", {"unit": 999999}).status_code == 404
+
+
+def test_every_number_of_a_card_opens_the_people_behind_it_with_downloads(client, ui):  # noqa: F811
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    r = get(client, ui.admin, unit=ui.tree.quan_ba.pk, as_of="31/03/2025")
+    links = card(r, "nq33-village")["links"]
+    assert "kind=trained" in links["numerator"] and "kind=holders" in links["denominator"]
+
+    def names(url):  # type: ignore[no-untyped-def]
+        page = client.get(url)
+        assert page.status_code == 200
+        at = page.context["headers"].index("Họ và tên")
+        return [row[at] for row in page.context["page"].object_list]
+
+    # 3 positions held (An Thị Hoa holds two), 2 trained; Bình is the untrained one.
+    assert names(links["numerator"]) == ["An Thị Hoa", "An Thị Hoa"]
+    assert sorted(names(links["denominator"])) == ["An Thị Hoa", "An Thị Hoa", "Bùi Văn Bình"]
+    assert names(links["due"]) == ["Bùi Văn Bình"]
+    page = client.get(links["denominator"]).content.decode()
+    assert "Đã tập huấn" in page and 'id="gaps-xlsx"' in page
+
+    query = links["denominator"].split("?", 1)[1]
+    book = load_workbook(io.BytesIO(client.get("/ty-le/danh-sach.xlsx?" + query).content))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][0] == "Người giữ chức danh: Thôn, tổ dân phố — Huyện Quản Bạ, ngày 31/03/2025"
+    assert rows[2][:3] == ("STT", "Loại", "Họ và tên") and len(rows) == 6  # title, blank, head, 3
+    text = client.get("/ty-le/danh-sach.csv?" + query).content.decode("utf-8-sig")
+    table = list(csv.reader(io.StringIO(text)))
+    assert table[0][:3] == ["STT", "Loại", "Họ và tên"] and len(table) == 4
+    assert (
+        client.get("/ty-le/danh-sach.csv?" + query.replace("nq33-village", "x")).status_code == 404
+    )
+    # A board- or village-counted target has no holders list.
+    boards = client.get("/ty-le/danh-sach/?" + query.replace("nq33-village", "nq33-boards"))
+    assert boards.status_code == 200 and list(boards.context["page"].object_list) == []
