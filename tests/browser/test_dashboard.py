@@ -8,7 +8,11 @@ pytestmark = [
 ]
 
 
-def test_the_commission_changes_the_date_and_drills_down_a_bar(page, login, ui):  # noqa: F811
+def test_the_commission_changes_the_date_and_drills_down_a_bar(page, login, ui, tmp_path):  # noqa: F811
+    import io
+
+    from openpyxl import load_workbook
+
     login(ui.commission)
     page.click("text=Tỷ lệ tập huấn")
     assert "Tỷ lệ tập huấn: Tỉnh Tuyên Quang" in page.locator("h1").inner_text()
@@ -22,9 +26,18 @@ def test_the_commission_changes_the_date_and_drills_down_a_bar(page, login, ui):
     page.wait_for_load_state()
     assert "Tỷ lệ tập huấn: Huyện Quản Bạ" in page.locator("h1").inner_text()
     assert "ngày 31 tháng 03 năm 2025" in page.locator(".cov-crumbs").inner_text()
+    page.screenshot(path=str(tmp_path / "1-district.png"), full_page=True)
     page.locator("#target-nq33-village a.due").click()
     page.wait_for_load_state()
     assert "Bùi Văn Bình" in page.locator("#gap-table").inner_text()
+    page.screenshot(path=str(tmp_path / "2-named-list.png"), full_page=True)
+    # The whole list downloads as a workbook with the same rows.
+    with page.expect_download() as download:
+        page.click("#gaps-xlsx")
+    book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    names = [row[2] for row in book.active.iter_rows(min_row=4, values_only=True)]
+    assert names == ["Bùi Văn Bình"]
+    assert (tmp_path / "2-named-list.png").stat().st_size > 1000
 
     # The same page on a phone: nothing wider than the screen.
     page.set_viewport_size({"width": 375, "height": 800})
