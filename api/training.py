@@ -67,6 +67,24 @@ IMPORT_RESULT = inline_serializer(
         ),
     },
 )
+# What an invitation list did, or (400) every row it refused: nobody is invited then.
+INVITE_RESULT = inline_serializer(
+    "InviteFileResult",
+    {
+        "invited": serializers.IntegerField(),
+        "waitlisted": serializers.IntegerField(),
+        "already": serializers.IntegerField(),
+        "errors": inline_serializer(
+            "InviteFileRowError",
+            {
+                "row": serializers.IntegerField(allow_null=True),
+                "column": serializers.CharField(),
+                "reason": serializers.CharField(),
+            },
+            many=True,
+        ),
+    },
+)
 UPLOAD = {
     "multipart/form-data": {
         "type": "object",
@@ -398,7 +416,17 @@ class CourseViewSet(
         body = {"sessions": SessionSerializer(made.sessions, many=True).data}
         return Response(body | {"warnings": made.warnings}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=UPLOAD)
+    @extend_schema(
+        request=UPLOAD,
+        responses={
+            200: INVITE_RESULT,
+            400: PolymorphicProxySerializer(
+                component_name="InviteFileRefusal",
+                serializers=[INVITE_RESULT, ErrorSerializer],
+                resource_type_field_name=None,
+            ),
+        },
+    )
     @action(detail=True, methods=["post"], url_path="invite-file", parser_classes=[MultiPartParser])
     def invite_file(self, request: Request, pk: str) -> Response:
         """Invite everyone on an .xlsx/.csv list (Số CCCD, or Họ và tên + Ngày sinh); all or
