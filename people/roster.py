@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 
 import audit
 from access.policy import Cap, is_unrestricted, unit_ids_for
@@ -1119,28 +1120,34 @@ class TemplateUnits:
 
 
 def template_units(user: Any, on: date) -> TemplateUnits:
-    """The communes (with a code) the user may write to that exist on `on`, by code, and the
-    villages inside each on that day, by name (two queries)."""
-    communes = list(
-        Unit.objects.filter(pk__in=writable(user, Unit).values("pk"), level=Level.COMMUNE)
-        .exclude(code="")
-        .active_on(on)
-        .order_by("code", "pk")
-    )
-    villages: dict[int, list[str]] = defaultdict(list)
+    """The villages the user may write to as they sit on `on`, under their communes (by code,
+    then village name), and the communes the user may write to that have no village yet (two
+    queries). A grant on a former district keeps its villages after they moved into new
+    communes: those new communes are listed, with only the grant's villages."""
+    mine = writable(user, Unit).values("pk")
     links = (
         UnitAncestry.objects.filter(
-            ancestor_id__in=[c.pk for c in communes],
+            descendant_id__in=mine,
             depth=1,
             descendant__level=Level.VILLAGE,
+            ancestor__level=Level.COMMUNE,
             valid_from__lte=on,
             valid_to__gte=on,
         )
         .order_by("descendant__name_key")
         .values_list("ancestor_id", "descendant__name")
     )
+    villages: dict[int, list[str]] = defaultdict(list)
     for commune_id, name in links:
         villages[commune_id].append(name)
+    communes = (
+        Unit.objects.filter(
+            Q(pk__in=mine, level=Level.COMMUNE) | Q(pk__in=list(villages)), level=Level.COMMUNE
+        )
+        .exclude(code="")
+        .active_on(on)
+        .order_by("code", "pk")
+    )
     return TemplateUnits(on, [(c.code, c.name, villages[c.pk]) for c in communes])
 
 

@@ -175,11 +175,13 @@ def test_the_template_lists_the_users_communes_of_the_chosen_day_and_offers_drop
     assert catalogue.cell(row=2, column=1).value == Role.objects.order_by("order").first().label
     assert sheet.column_dimensions["A"].number_format == "@"  # codes keep their zeros
     assert sheet.column_dimensions["L"].number_format == "@"  # and citizen IDs
-    # After the reform the clerk of old Quản Bạ has no commune of that day to list.
+    # After the reform the clerk of old Quản Bạ still writes its villages, now under the new
+    # communes: those are listed with the villages of the grant only.
     new = load_workbook(
         io.BytesIO(client.get(reverse("people:template"), {"ngay": "01/08/2025"}).content)
     )
-    assert new["Mã đơn vị"].max_row == 2
+    units = [r for r in new["Mã đơn vị"].iter_rows(min_row=3, values_only=True)]
+    assert units == [("00889", "Xã Nghĩa Thuận", "Thôn Nà Mạ")]
     bad = client.get(reverse("people:template"), {"ngay": "31/13/2025"})
     assert bad.status_code == 400 and "31/13/2025" in bad.content.decode()
 
