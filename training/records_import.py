@@ -329,3 +329,55 @@ def _units_of(people: set[Person]) -> set[int]:
         "organisation__unit_id", flat=True
     )
     return ids | set(served)
+
+
+# ---------------------------------------------------------------- template
+
+
+TEMPLATE_TITLE = "KẾT QUẢ TẬP HUẤN TRƯỚC ĐÂY"
+TEMPLATE_ROWS = 5000
+
+
+def template_workbook() -> bytes:
+    """The empty records file to fill in: a title row and the header on the first sheet (the
+    only one read; uploaded untouched it imports nothing), with «Số CCCD» as text (leading
+    zeros stay), date formats on the two date columns and a drop-down of the programme codes;
+    «Chương trình» lists each code with its title."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from config.spreadsheets import save_workbook, xlsx_value
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Kết quả tập huấn"
+    sheet.append([TEMPLATE_TITLE])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(COLUMNS)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    letter = {c: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
+    for column in COLUMNS:
+        sheet.column_dimensions[letter[column]].width = max(14, len(column) + 4)
+    sheet.column_dimensions[letter[CID]].number_format = "@"
+    for column in (BIRTH, DONE):
+        sheet.column_dimensions[letter[column]].number_format = "DD/MM/YYYY"
+    programmes = list(Programme.objects.order_by("code").values_list("code", "title"))
+    lists = book.create_sheet("Chương trình")
+    lists.append(["Mã chương trình", "Tên chương trình"])
+    for code, title in programmes:
+        lists.append([xlsx_value(code), xlsx_value(title)])
+    lists.column_dimensions["B"].width = 80
+    rule = DataValidation(
+        type="list",
+        formula1=f"'Chương trình'!$A$2:$A${len(programmes) + 1}",
+        allow_blank=True,
+        errorStyle="warning",
+        error="Mã chương trình không có trong sheet «Chương trình»",
+        errorTitle=PROG,
+    )
+    rule.add(f"{letter[PROG]}3:{letter[PROG]}{TEMPLATE_ROWS}")
+    sheet.add_data_validation(rule)
+    return save_workbook(book)

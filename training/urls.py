@@ -34,4 +34,5 @@ urlpatterns = [
     path("lich/feed/tao-moi/", feed_views.feed_renew, name="calendar_feed_renew"),
     path("lich/feed/thu-hoi/", feed_views.feed_revoke, name="calendar_feed_revoke"),
     path("ket-qua-tap-huan/nhap/", views.records_import, name="records_import"),
+    path("ket-qua-tap-huan/mau.xlsx", views.records_template, name="records_template"),
 ]

@@ -29,6 +29,7 @@ from training import calendar, feeds, lifecycle, services
 from training import invitations_pdf as invitations_pdf_module
 from training.forms import CourseForm, OverrideForm, RecordsUploadForm, RecurrenceForm, SessionForm
 from training.models import Attendance, Course, Enrollment, Notice, Programme, Session
+from training.records_import import template_workbook as records_template_workbook
 
 # Years a month page may show (date() and the holiday tables break far outside them).
 CALENDAR_YEARS = range(1900, 2101)
@@ -612,6 +613,19 @@ def override(request: HttpRequest, pk: int, enrollment_pk: int) -> HttpResponse:
 
 
 # --- historical records ------------------------------------------------------------------
+
+
+@login_required
+def records_template(request: HttpRequest) -> HttpResponse:
+    """The empty file of historical records to fill in (training.records_import)."""
+    if not holds(request.user, Cap.TRAINING_WRITE):
+        raise PermissionDenied(refusal(Cap.TRAINING_WRITE))
+    response = HttpResponse(
+        records_template_workbook(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-ket-qua-tap-huan.xlsx"'
+    return response
 
 
 @login_required

@@ -137,3 +137,38 @@ def test_it_reads_csv_and_the_command_fails_loudly(people, tmp_path):
         call_command("import_training_records", str(path), stderr=err)
     assert "Dòng 3, cột «Mã chương trình»" in err.getvalue()
     assert not TrainingRecord.objects.exists()
+
+
+def test_the_template_has_the_header_a_programme_drop_down_and_imports_once_filled(client, people):  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    from people.models import Grant, Level, Unit
+    from tests.factories import UserFactory, grant, make_unit
+    from training.models import Programme
+
+    organiser = UserFactory()
+    province = make_unit(name="Tỉnh Thử", level=Level.PROVINCE, kind=Unit.Kind.TINH, code="99")
+    grant(organiser, province, Grant.Role.ORGANISER)
+    client.force_login(organiser)
+    response = client.get("/ket-qua-tap-huan/mau.xlsx")
+    assert response.status_code == 200
+    assert "mau-ket-qua-tap-huan.xlsx" in response["Content-Disposition"]
+    assert 'id="records-template"' in client.get("/ket-qua-tap-huan/nhap/").content.decode()
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book["Kết quả tập huấn"]
+    assert [c.value for c in sheet[2]] == HEADER
+    rule = sheet.data_validations.dataValidation[0]
+    count = Programme.objects.count()
+    assert (str(rule.sqref), rule.formula1) == ("D3:D5000", f"'Chương trình'!$A$2:$A${count + 1}")
+    codes = [r[0] for r in book["Chương trình"].iter_rows(min_row=2, values_only=True)]
+    assert "xdd-kndv" in codes and len(codes) == count
+    assert sheet.column_dimensions["A"].number_format == "@"
+    # Untouched it writes nothing; filled in, it imports like any file.
+    assert import_training_records(response.content, filename="mau.xlsx").created == 0
+    sheet.append(["002180001234", "", "", "xdd-kndv", "12/10/2023", "Ban Dân vận", "", ""])
+    out = io.BytesIO()
+    book.save(out)
+    assert import_training_records(out.getvalue(), filename="mau.xlsx").created == 1
+    clerk = UserFactory()
+    client.force_login(clerk)
+    assert client.get("/ket-qua-tap-huan/mau.xlsx").status_code == 403
