@@ -332,8 +332,10 @@ def invitations_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     raw = request.GET.get("xa", "")
     name = f"giay-moi-lop-{course.pk}.pdf"
     if raw:
-        if not raw.isdigit():
-            return HttpResponse("Mã xã không hợp lệ", status=400, content_type="text/plain")
+        if not (raw.isascii() and raw.isdigit()):  # "²" is a digit to str.isdigit, not to int()
+            return HttpResponse(
+                "Mã xã không hợp lệ", status=400, content_type="text/plain; charset=utf-8"
+            )
         grouped = invitations_pdf_module.by_commune(course, enrollments)
         enrollments = grouped.get(int(raw) or None, [])
         name = f"giay-moi-lop-{course.pk}-xa-{raw}.pdf"

@@ -194,7 +194,8 @@ def test_the_invitations_print_one_official_page_per_invitee_and_per_commune(
     )
     assert len(own) == 2 and len(far) == 1 and "Sùng Mí Chá" in far[0]
     assert not any("Sùng Mí Chá" in p for p in own)
-    assert client.get(f"/lop/{draft.pk}/giay-moi.pdf?xa=abc").status_code == 400
+    for bad in ("abc", "²", "-1"):
+        assert client.get(f"/lop/{draft.pk}/giay-moi.pdf", {"xa": bad}).status_code == 400
 
     one = draft.enrollments.get(person__full_name="Sùng Mí Chá")
     single, _ = text_of(client.get(f"/lop/{draft.pk}/giay-moi/{one.pk}.pdf").content)
