@@ -27,3 +27,14 @@ def show(day: date | None) -> str:
 def formal(day: date) -> str:
     """'ngày 05 tháng 02 năm 2026', as formal documents write it."""
     return f"ngày {day:%d} tháng {day:%m} năm {day:%Y}"
+
+
+def day_or_today(text: str | None) -> tuple[date, str]:
+    """The date typed in a filter (dd/mm/yyyy), today when empty; with the Vietnamese reason,
+    and today, when it cannot be read."""
+    if not text:
+        return date.today(), ""
+    try:
+        return parse_date(text), ""
+    except ValueError as e:
+        return date.today(), str(e)

@@ -246,7 +246,12 @@ def scope_gaps(
     *, rules: Rules, scope: Scope, on: date, show_ids: bool = False, user: Any = None
 ) -> list[dict]:
     """The named gaps of a built scope; with `user`, only those inside the user's grants."""
-    rows = GAPS[rules.target.counting](rules, scope, on, show_ids)
+    return _finished(GAPS[rules.target.counting](rules, scope, on, show_ids), user)
+
+
+def _finished(rows: list[dict], user: Any) -> list[dict]:
+    """Rows as lists return them: inside the user's grants (when given), in list order, without
+    the private keys used to get there."""
     if user is not None:
         rows = _seen_by(user, rows)
     rows.sort(key=_sort_key)
@@ -293,13 +298,7 @@ def holder_rows(
         holder_row(h, show_ids=show_ids, kind="trained" if h.status == "trained" else "holder")
         for h in holders
     ]
-    if user is not None:
-        rows = _seen_by(user, rows)
-    rows.sort(key=_sort_key)
-    for row in rows:
-        for key in PRIVATE:
-            row.pop(key, None)
-    return rows
+    return _finished(rows, user)
 
 
 # ---------------------------------------------------------------- tables for people

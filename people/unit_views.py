@@ -7,20 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from config.dates import parse_date, show
+from config.dates import day_or_today, show
 from people.unit_search import search_units
 
 
 def _day(request: HttpRequest) -> tuple[date, str]:
-    """The day the units must exist on (`ngay`, dd/mm/yyyy; today when absent), or today and
-    why the given one was not read."""
-    raw = request.GET.get("ngay", "").strip()
-    if not raw:
-        return date.today(), ""
-    try:
-        return parse_date(raw), ""
-    except ValueError as e:
-        return date.today(), str(e)
+    """The day the units must exist on (`ngay`, dd/mm/yyyy; today when absent)."""
+    return day_or_today(request.GET.get("ngay", "").strip())
 
 
 @login_required

@@ -24,7 +24,7 @@ from access.policy import (
     refusal,
     roles_of,
 )
-from config.dates import parse_date
+from config.dates import day_or_today
 from config.spreadsheets import SpreadsheetError, read_upload
 from jobs.models import Job
 from jobs.services import create_job
@@ -62,16 +62,6 @@ def home(request: HttpRequest) -> HttpResponse:
 ROSTER_PAGE_SIZE = 50
 MAX_ID_DIGITS = 18  # ids are 64-bit; a longer number is no unit (and would overflow SQLite)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _day(text: str | None) -> tuple[date, str]:
-    """The date typed in a filter (dd/mm/yyyy), today when empty; with an error if unreadable."""
-    if not text:
-        return date.today(), ""
-    try:
-        return parse_date(text), ""
-    except ValueError as e:
-        return date.today(), str(e)
 
 
 def _start_units(user: Any, day: date) -> list[Unit]:
@@ -137,7 +127,7 @@ def _export_query(unit: Unit, day: date, filters: dict[str, str]) -> str:
 @login_required
 def roster(request: HttpRequest) -> HttpResponse:
     """Who holds which role in a unit on a date, in Vietnamese name order (danh bạ)."""
-    day, date_error = _day(request.GET.get("as_of"))
+    day, date_error = day_or_today(request.GET.get("as_of"))
     starts = _start_units(request.user, day)
     unit = _chosen_unit(request, starts, day)
     page, filters = None, _filters(request)
@@ -250,7 +240,7 @@ def _confirm_import(request: HttpRequest) -> HttpResponse:
 def roster_template(request: HttpRequest) -> HttpResponse:
     """The empty roster to fill in, with the user's commune codes and villages valid on the day
     chosen at download (`ngay`, dd/mm/yyyy; today when absent) and drop-down lists."""
-    day, date_error = _day(request.GET.get("ngay"))
+    day, date_error = day_or_today(request.GET.get("ngay"))
     if date_error:
         return HttpResponse(date_error, status=400, content_type="text/plain; charset=utf-8")
     units = template_units(request.user, day)
@@ -261,7 +251,7 @@ def roster_template(request: HttpRequest) -> HttpResponse:
 @login_required
 def roster_export(request: HttpRequest) -> HttpResponse:
     """The roster of a unit on a date (or all of history) as .xlsx in the import's columns."""
-    day, date_error = _day(request.GET.get("as_of"))
+    day, date_error = day_or_today(request.GET.get("as_of"))
     if date_error:
         return HttpResponse(date_error, status=400, content_type="text/plain; charset=utf-8")
     unit = _chosen_unit(request, _start_units(request.user, day), day)
